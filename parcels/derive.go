@@ -22,20 +22,25 @@ var LinhaiZone = geo.Zone3(40)
 // NewDeriver returns a Deriver for zone z.
 func NewDeriver(z geo.Zone) Deriver { return Deriver{Zone: z} }
 
-// Validate checks a lon/lat geometry for storage: every geo.ValidateLonLat
-// problem becomes an EINVALID error naming the feature.
-func Validate(kind Kind, feature string, g orb.MultiPolygon) error {
+// Normalize prepares a lon/lat geometry for storage. Problems that geo marks
+// Fixable (ring orientation, repeated consecutive vertices) are repaired with
+// geo.Repair, because RFC 7946 tells readers not to reject on winding; any
+// other problem gives EINVALID carrying every problem and naming the feature.
+// Self-intersections are never "made valid" here: that is the caller's
+// explicit choice (geo.MakeValid).
+func Normalize(kind Kind, feature string, g orb.MultiPolygon) (orb.MultiPolygon, error) {
 	if len(g) == 0 {
-		return &Error{Code: EINVALID, Feature: feature,
+		return nil, &Error{Code: EINVALID, Feature: feature,
 			Message:   fmt.Sprintf("%s has no geometry: a MultiPolygon or Polygon is required", kind),
 			MessageZH: fmt.Sprintf("%s 缺少几何：需要 Polygon 或 MultiPolygon", kind.ZH())}
 	}
+	g, _ = geo.Repair(g)
 	if probs := geo.ValidateLonLat(g); len(probs) > 0 {
-		return &Error{Code: EINVALID, Feature: feature, Problems: probs,
+		return nil, &Error{Code: EINVALID, Feature: feature, Problems: probs,
 			Message:   fmt.Sprintf("%s geometry is invalid: %s", kind, probs[0].Message),
 			MessageZH: fmt.Sprintf("%s 几何无效：%s", kind.ZH(), probs[0].MessageZH)}
 	}
-	return nil
+	return g, nil
 }
 
 // ParcelAreas sets the parcel's area fields from its geometry.

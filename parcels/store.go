@@ -14,9 +14,9 @@ import (
 //   - actor names who made a write; it is recorded in Meta.UpdatedBy and the history.
 //   - Every write is one transaction: it is acknowledged only after commit, and a
 //     failed write (of one row or a batch) leaves nothing behind.
-//   - Geometries are validated with geo.Validate before anything is written; a
-//     geometry with any problem gives EINVALID carrying the problems (Repair is
-//     the caller's explicit choice, never the store's).
+//   - Geometries go through Normalize before anything is written: fixable
+//     problems (orientation, repeated vertices) are repaired, any other gives
+//     EINVALID carrying the problems; nothing is written.
 //   - Derived values are computed with the store's Deriver in the same
 //     transaction as the write that changes their inputs: a parcel's areas when
 //     its geometry changes; a building's parcel (the live parcel it overlaps most),
