@@ -1,0 +1,536 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+	sf "github.com/peterstace/simplefeatures/geom"
+)
+
+// Overlay functions are coordinate-agnostic: they work on whatever plane the
+// caller gives them. Callers that need metric tolerances or areas pass plane
+// metres from Zone.Project. The set operations themselves are done by
+// simplefeatures (a DCEL overlay with noding); this file converts between orb
+// and simplefeatures at the edge so the rest of landplan sees only orb types.
+//
+// Results are normalised to the RFC 7946 right-hand rule (shells
+// counter-clockwise, holes clockwise), closed rings, and polygon-only output:
+// points and lines that an overlay can produce where inputs merely touch are
+// dropped, because every caller wants areas.
+
+// Union returns the union of all the inputs. It unions in a balanced binary
+// tree (cascaded union), so 500 adjacent parcels cost O(n log n) overlay work
+// instead of re-overlaying an ever-growing result n times.
+func Union(gs ...orb.MultiPolygon) (orb.MultiPolygon, error) {
+	parts := make([]sf.Geometry, 0, len(gs))
+	for _, g := range gs {
+		s := toSF(g)
+		if !s.IsEmpty() {
+			parts = append(parts, s.AsGeometry())
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	// Sort by envelope so neighbours in the tree are neighbours on the ground,
+	// which keeps intermediate results small and overlays local.
+	sort.SliceStable(parts, func(i, j int) bool {
+		ci, _ := parts[i].Envelope().Center().XY()
+		cj, _ := parts[j].Envelope().Center().XY()
+		if ci.X != cj.X {
+			return ci.X < cj.X
+		}
+		return ci.Y < cj.Y
+	})
+	u, err := cascadedUnion(parts)
+	if err != nil {
+		return nil, err
+	}
+	return fromSF(u), nil
+}
+
+// cascadedUnion unions groups of inputs at the leaves with one overlay each,
+// then merges pairwise up the tree.
+func cascadedUnion(gs []sf.Geometry) (sf.Geometry, error) {
+	const leaf = 8
+	if len(gs) <= leaf {
+		if len(gs) == 1 {
+			g, err := sf.UnaryUnion(gs[0])
+			return g, wrapOverlay(err, "union")
+		}
+		g, err := sf.UnionMany(gs)
+		return g, wrapOverlay(err, "union")
+	}
+	mid := len(gs) / 2
+	a, err := cascadedUnion(gs[:mid])
+	if err != nil {
+		return sf.Geometry{}, err
+	}
+	b, err := cascadedUnion(gs[mid:])
+	if err != nil {
+		return sf.Geometry{}, err
+	}
+	g, err := sf.Union(a, b)
+	return g, wrapOverlay(err, "union")
+}
+
+// Intersection returns a ∩ b.
+func Intersection(a, b orb.MultiPolygon) (orb.MultiPolygon, error) {
+	if !boundsOverlap(a, b) {
+		return nil, nil
+	}
+	g, err := sf.Intersection(toSF(a).AsGeometry(), toSF(b).AsGeometry())
+	if err != nil {
+		return nil, wrapOverlay(err, "intersection")
+	}
+	return fromSF(g), nil
+}
+
+// Difference returns a − b.
+func Difference(a, b orb.MultiPolygon) (orb.MultiPolygon, error) {
+	sa := toSF(a).AsGeometry()
+	if !boundsOverlap(a, b) {
+		g, err := sf.UnaryUnion(sa)
+		if err != nil {
+			return nil, wrapOverlay(err, "difference")
+		}
+		return fromSF(g), nil
+	}
+	g, err := sf.Difference(sa, toSF(b).AsGeometry())
+	if err != nil {
+		return nil, wrapOverlay(err, "difference")
+	}
+	return fromSF(g), nil
+}
+
+// IntersectionArea is PlaneArea(Intersection(a, b)), 0 without any overlay
+// work when the bounding boxes do not overlap.
+func IntersectionArea(a, b orb.MultiPolygon) (float64, error) {
+	if !boundsOverlap(a, b) {
+		return 0, nil
+	}
+	g, err := Intersection(a, b)
+	if err != nil {
+		return 0, err
+	}
+	return PlaneArea(g), nil
+}
+
+// Intersects reports whether a (a point, line, ring, polygon, bound or
+// collection of them) and the polygons b share at least one point, boundaries
+// included. It is exact in floating point: no tolerance.
+func Intersects(a orb.Geometry, b orb.MultiPolygon) bool {
+	if a == nil || len(b) == 0 {
+		return false
+	}
+	ab, bb := a.Bound(), b.Bound()
+	if !ab.Intersects(bb) {
+		return false
+	}
+	sa, ok := orbToSFGeometry(a)
+	if !ok {
+		return false
+	}
+	return sf.Intersects(sa, toSF(b).AsGeometry())
+}
+
+// ConvexHull returns the convex hull of g as a counter-clockwise polygon, or
+// nil when g has fewer than three non-collinear points.
+func ConvexHull(g orb.MultiPolygon) orb.Polygon {
+	h := toSF(g).ConvexHull()
+	p, ok := h.AsPolygon()
+	if !ok || p.IsEmpty() {
+		return nil
+	}
+	out := polygonFromSF(p)
+	return out
+}
+
+// Holes returns each interior ring of g as its own counter-clockwise polygon.
+// To get the holes of a set of parcels, union them first: a gap enclosed by
+// several parcels is an interior ring of their union.
+func Holes(g orb.MultiPolygon) orb.MultiPolygon {
+	var out orb.MultiPolygon
+	for _, p := range g {
+		for _, r := range p[min(1, len(p)):] {
+			if len(r) < 3 {
+				continue
+			}
+			out = append(out, orb.Polygon{orientRing(closeRing(r), true)})
+		}
+	}
+	return out
+}
+
+// HullPockets returns the components of ConvexHull(g) − g that are not holes
+// of g: the bays and notches between g and its hull. It subtracts g with its
+// holes filled, so holes never appear as pockets.
+func HullPockets(g orb.MultiPolygon) (orb.MultiPolygon, error) {
+	hull := ConvexHull(g)
+	if hull == nil {
+		return nil, nil
+	}
+	filled := make(orb.MultiPolygon, 0, len(g))
+	for _, p := range g {
+		if len(p) > 0 {
+			filled = append(filled, orb.Polygon{p[0]})
+		}
+	}
+	// Shells of a multipolygon may overlap one another's holes; union them so
+	// the difference sees one clean operand.
+	f, err := Union(filled)
+	if err != nil {
+		return nil, err
+	}
+	return Difference(orb.MultiPolygon{hull}, f)
+}
+
+// SharedBoundaryLength is the length of a's boundary (shells and holes) that
+// runs along b's boundary: within tol of one of b's edges, roughly parallel
+// to it (within 15°), and beside it rather than beyond its ends. This
+// tolerates the tiny gaps and overlaps of real cadastral data (tol = 0.05 m is
+// a good default in plane metres) while two polygons that touch only at a
+// corner give 0, and an edge crossing b's boundary contributes nothing.
+//
+// For each edge of a and each nearby roughly parallel edge of b, the
+// parameters where a's edge lies in the band of width 2·tol beside b's edge
+// form an interval; the union of those intervals is measured exactly.
+func SharedBoundaryLength(a, b orb.MultiPolygon, tol float64) (float64, error) {
+	if math.IsNaN(tol) || tol < 0 {
+		return 0, fmt.Errorf("geo: shared boundary tolerance must be ≥ 0, got %v", tol)
+	}
+	ba, bb := a.Bound(), b.Bound()
+	if len(a) == 0 || len(b) == 0 || !ba.Pad(tol).Intersects(bb) {
+		return 0, nil
+	}
+	bsegs := segmentsOf(b)
+	if len(bsegs) == 0 {
+		return 0, nil
+	}
+	// Index b's edges by minimum x for a simple sweep.
+	sort.Slice(bsegs, func(i, j int) bool { return bsegs[i].minX < bsegs[j].minX })
+	maxW := 0.0
+	for _, s := range bsegs {
+		maxW = math.Max(maxW, s.maxX-s.minX)
+	}
+	var total float64
+	var ivs [][2]float64
+	for _, p := range a {
+		for _, r := range p {
+			n := len(r)
+			if n < 2 {
+				continue
+			}
+			for i := 0; i < n; i++ {
+				p0, p1 := r[i], r[(i+1)%n]
+				if p0 == p1 {
+					continue
+				}
+				minX, maxX := math.Min(p0[0], p1[0])-tol, math.Max(p0[0], p1[0])+tol
+				minY, maxY := math.Min(p0[1], p1[1])-tol, math.Max(p0[1], p1[1])+tol
+				lo := sort.Search(len(bsegs), func(k int) bool { return bsegs[k].minX >= minX-maxW })
+				ivs = ivs[:0]
+				for k := lo; k < len(bsegs) && bsegs[k].minX <= maxX; k++ {
+					s := bsegs[k]
+					if s.maxX < minX || s.minY > maxY || s.maxY < minY {
+						continue
+					}
+					if t0, t1, ok := segmentNearInterval(p0, p1, s.a, s.b, tol); ok {
+						ivs = append(ivs, [2]float64{t0, t1})
+					}
+				}
+				if len(ivs) == 0 {
+					continue
+				}
+				total += intervalUnionLength(ivs) * math.Hypot(p1[0]-p0[0], p1[1]-p0[1])
+			}
+		}
+	}
+	return total, nil
+}
+
+type segment struct {
+	a, b                   orb.Point
+	minX, maxX, minY, maxY float64
+}
+
+// segmentsOf lists every edge of every ring, closing rings implicitly.
+func segmentsOf(g orb.MultiPolygon) []segment {
+	var out []segment
+	for _, p := range g {
+		for _, r := range p {
+			n := len(r)
+			for i := 0; i < n && n >= 2; i++ {
+				a, b := r[i], r[(i+1)%n]
+				if a == b {
+					continue
+				}
+				out = append(out, segment{a: a, b: b,
+					minX: math.Min(a[0], b[0]), maxX: math.Max(a[0], b[0]),
+					minY: math.Min(a[1], b[1]), maxY: math.Max(a[1], b[1])})
+			}
+		}
+	}
+	return out
+}
+
+// maxSharedSin is sin 15°: edges meeting at a steeper angle are not "along"
+// each other, whatever the tolerance.
+const maxSharedSin = 0.25881904510252074
+
+// segmentNearInterval returns the parameter interval [t0, t1] ⊆ [0, 1] of
+// points p0 + t(p1−p0) that lie beside segment [q0, q1] (their projection
+// falls within it) at most tol from it, provided the two segments are within
+// 15° of parallel. The set is an interval because the band is convex.
+func segmentNearInterval(p0, p1, q0, q1 orb.Point, tol float64) (float64, float64, bool) {
+	// Work relative to p0 for precision with large coordinates.
+	dx, dy := p1[0]-p0[0], p1[1]-p0[1]
+	ax, ay := q0[0]-p0[0], q0[1]-p0[1]
+	bx, by := q1[0]-p0[0], q1[1]-p0[1]
+	ux, uy := bx-ax, by-ay
+	L := math.Hypot(ux, uy)
+	D := math.Hypot(dx, dy)
+	if L == 0 || D == 0 {
+		return 0, 0, false
+	}
+	ux, uy = ux/L, uy/L
+	if math.Abs(dx*uy-dy*ux) > maxSharedSin*D {
+		return 0, 0, false
+	}
+	// s(t): position along b's edge; d(t): signed distance from its line.
+	s0, sd := -ax*ux-ay*uy, dx*ux+dy*uy
+	d0, dd := -ax*uy+ay*ux, dx*uy-dy*ux
+	t0, t1 := clipLinear(s0, sd, 0, L, 0, 1)
+	t0, t1 = clipLinear(d0, dd, -tol, tol, t0, t1)
+	return t0, t1, t0 < t1
+}
+
+// clipLinear narrows [t0, t1] to where lo ≤ v0 + t·dv ≤ hi.
+func clipLinear(v0, dv, lo, hi, t0, t1 float64) (float64, float64) {
+	if dv == 0 {
+		if v0 < lo || v0 > hi {
+			return 1, 0
+		}
+		return t0, t1
+	}
+	a, b := (lo-v0)/dv, (hi-v0)/dv
+	if a > b {
+		a, b = b, a
+	}
+	return math.Max(t0, a), math.Min(t1, b)
+}
+
+// intervalUnionLength measures the union of intervals within [0, 1].
+func intervalUnionLength(ivs [][2]float64) float64 {
+	sort.Slice(ivs, func(i, j int) bool { return ivs[i][0] < ivs[j][0] })
+	var total float64
+	cs, ce := ivs[0][0], ivs[0][1]
+	for _, iv := range ivs[1:] {
+		if iv[0] > ce {
+			total += ce - cs
+			cs, ce = iv[0], iv[1]
+		} else if iv[1] > ce {
+			ce = iv[1]
+		}
+	}
+	return total + ce - cs
+}
+
+func boundsOverlap(a, b orb.MultiPolygon) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	return a.Bound().Intersects(b.Bound())
+}
+
+func wrapOverlay(err error, op string) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("geo: %s failed (check the inputs with Validate): %w", op, err)
+}
+
+// --- orb ⇄ simplefeatures ---
+
+// toSF converts without validation (simplefeatures validates lazily in the
+// overlay). Rings are closed, degenerate rings (< 3 distinct points) and
+// polygons without a shell are dropped.
+func toSF(g orb.MultiPolygon) sf.MultiPolygon {
+	polys := make([]sf.Polygon, 0, len(g))
+	for _, p := range g {
+		if sp, ok := polygonToSF(p); ok {
+			polys = append(polys, sp)
+		}
+	}
+	return sf.NewMultiPolygon(polys)
+}
+
+func polygonToSF(p orb.Polygon) (sf.Polygon, bool) {
+	if len(p) == 0 {
+		return sf.Polygon{}, false
+	}
+	rings := make([]sf.LineString, 0, len(p))
+	for j, r := range p {
+		ls, ok := ringToSF(r)
+		if !ok {
+			if j == 0 {
+				return sf.Polygon{}, false
+			}
+			continue
+		}
+		rings = append(rings, ls)
+	}
+	return sf.NewPolygon(rings), true
+}
+
+func ringToSF(r orb.Ring) (sf.LineString, bool) {
+	flat := make([]float64, 0, 2*len(r)+2)
+	for i, pt := range r {
+		if i > 0 && pt == r[i-1] {
+			continue
+		}
+		flat = append(flat, pt[0], pt[1])
+	}
+	n := len(flat)
+	if n >= 2 && (flat[0] != flat[n-2] || flat[1] != flat[n-1]) {
+		flat = append(flat, flat[0], flat[1])
+	}
+	if len(flat) < 8 {
+		return sf.LineString{}, false
+	}
+	return sf.NewLineString(sf.NewSequence(flat, sf.DimXY)), true
+}
+
+func lineStringToSF(ls []orb.Point) sf.LineString {
+	flat := make([]float64, 0, 2*len(ls))
+	for _, pt := range ls {
+		flat = append(flat, pt[0], pt[1])
+	}
+	return sf.NewLineString(sf.NewSequence(flat, sf.DimXY))
+}
+
+// orbToSFGeometry converts any orb geometry; ok is false for types it does
+// not know.
+func orbToSFGeometry(g orb.Geometry) (sf.Geometry, bool) {
+	switch v := g.(type) {
+	case orb.Point:
+		return sf.XY{X: v[0], Y: v[1]}.AsPoint().AsGeometry(), true
+	case orb.MultiPoint:
+		pts := make([]sf.Point, len(v))
+		for i, p := range v {
+			pts[i] = sf.XY{X: p[0], Y: p[1]}.AsPoint()
+		}
+		return sf.NewMultiPoint(pts).AsGeometry(), true
+	case orb.LineString:
+		return lineStringToSF(v).AsGeometry(), true
+	case orb.MultiLineString:
+		ls := make([]sf.LineString, len(v))
+		for i, l := range v {
+			ls[i] = lineStringToSF(l)
+		}
+		return sf.NewMultiLineString(ls).AsGeometry(), true
+	case orb.Ring:
+		p, ok := polygonToSF(orb.Polygon{v})
+		return p.AsGeometry(), ok
+	case orb.Polygon:
+		p, ok := polygonToSF(v)
+		return p.AsGeometry(), ok
+	case orb.MultiPolygon:
+		return toSF(v).AsGeometry(), true
+	case orb.Bound:
+		if v.Min == v.Max {
+			return orbToSFGeometry(v.Min)
+		}
+		if v.Min[0] == v.Max[0] || v.Min[1] == v.Max[1] {
+			return orbToSFGeometry(orb.LineString{v.Min, v.Max})
+		}
+		return orbToSFGeometry(v.ToPolygon())
+	case orb.Collection:
+		gs := make([]sf.Geometry, 0, len(v))
+		for _, c := range v {
+			if s, ok := orbToSFGeometry(c); ok {
+				gs = append(gs, s)
+			}
+		}
+		return sf.NewGeometryCollection(gs).AsGeometry(), true
+	}
+	return sf.Geometry{}, false
+}
+
+// fromSF keeps the polygonal parts of an overlay result, oriented by the
+// right-hand rule.
+func fromSF(g sf.Geometry) orb.MultiPolygon {
+	var out orb.MultiPolygon
+	var walk func(g sf.Geometry)
+	walk = func(g sf.Geometry) {
+		switch g.Type() {
+		case sf.TypePolygon:
+			if p := polygonFromSF(g.MustAsPolygon()); p != nil {
+				out = append(out, p)
+			}
+		case sf.TypeMultiPolygon:
+			mp := g.MustAsMultiPolygon()
+			for i := 0; i < mp.NumPolygons(); i++ {
+				if p := polygonFromSF(mp.PolygonN(i)); p != nil {
+					out = append(out, p)
+				}
+			}
+		case sf.TypeGeometryCollection:
+			gc := g.MustAsGeometryCollection()
+			for i := 0; i < gc.NumGeometries(); i++ {
+				walk(gc.GeometryN(i))
+			}
+		}
+	}
+	walk(g)
+	return out
+}
+
+func polygonFromSF(p sf.Polygon) orb.Polygon {
+	if p.IsEmpty() {
+		return nil
+	}
+	out := make(orb.Polygon, 0, p.NumRings())
+	for j := 0; j < p.NumRings(); j++ {
+		var ls sf.LineString
+		if j == 0 {
+			ls = p.ExteriorRing()
+		} else {
+			ls = p.InteriorRingN(j - 1)
+		}
+		seq := ls.Coordinates()
+		r := make(orb.Ring, seq.Length())
+		for i := range r {
+			xy := seq.GetXY(i)
+			r[i] = orb.Point{xy.X, xy.Y}
+		}
+		out = append(out, orientRing(r, j == 0))
+	}
+	return out
+}
+
+// closeRing returns r with its first point repeated at the end when missing.
+func closeRing(r orb.Ring) orb.Ring {
+	if len(r) > 0 && r[0] != r[len(r)-1] {
+		c := make(orb.Ring, len(r), len(r)+1)
+		copy(c, r)
+		return append(c, r[0])
+	}
+	return r
+}
+
+// orientRing returns r counter-clockwise when ccw is set, clockwise otherwise,
+// reversing a copy when needed.
+func orientRing(r orb.Ring, ccw bool) orb.Ring {
+	a := RingPlaneArea(r)
+	if a == 0 || (a > 0) == ccw {
+		return r
+	}
+	c := make(orb.Ring, len(r))
+	for i := range r {
+		c[i] = r[len(r)-1-i]
+	}
+	return c
+}
