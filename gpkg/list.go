@@ -1,0 +1,274 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"landplan/geo"
+	"landplan/parcels"
+)
+
+// listChunk is how many rows one "fid IN (…)" query reads.
+const listChunk = 500
+
+// list answers a List call in two passes over one read snapshot: first the
+// ids of every matching row in ascending order (so NumberMatched and the
+// paging links are exact), then the rows of the requested page.
+//
+// Candidates come from the in-memory R-tree when the query is spatial, else
+// from the whole table; each candidate is tested exactly (geo.Intersects) and
+// against Where with parcels.Match.
+func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Query,
+	scan func(scanner) (T, error), asRow func(T) any) (parcels.Page[T], error) {
+	var page parcels.Page[T]
+	if err := parcels.CheckExpr(kind, q.Where); err != nil {
+		return page, err
+	}
+	limit := parcels.PageLimit(q.Limit)
+	t := table[kind]
+
+	spatial := q.BBox != nil || q.Intersects != nil
+	var box orb.Bound
+	if q.BBox != nil {
+		box = *q.BBox
+	}
+	if q.Intersects != nil {
+		if isEmpty(q.Intersects) {
+			return emptyPage[T](), nil
+		}
+		ib := q.Intersects.Bound()
+		if q.BBox != nil {
+			if !box.Intersects(ib) {
+				return emptyPage[T](), nil
+			}
+			box = orb.Bound{
+				Min: orb.Point{max(box.Min[0], ib.Min[0]), max(box.Min[1], ib.Min[1])},
+				Max: orb.Point{min(box.Max[0], ib.Max[0]), min(box.Max[1], ib.Max[1])},
+			}
+		} else {
+			box = ib
+		}
+	}
+
+	// Hold the R-tree shared until the snapshot is taken, so the tree and
+	// the rows are of the same commit.
+	s.imu.RLock()
+	locked := true
+	unlock := func() {
+		if locked {
+			s.imu.RUnlock()
+			locked = false
+		}
+	}
+	defer unlock()
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return page, fmt.Errorf("gpkg: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return page, fmt.Errorf("gpkg: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	var candidates []int64
+	if spatial {
+		candidates = s.idx[kind].search(box)
+	}
+	// The first read fixes the snapshot.
+	var one int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+t+" WHERE fid = -1").Scan(&one); err != nil {
+		return page, fmt.Errorf("gpkg: %w", err)
+	}
+	unlock()
+
+	test := func(row T, g orb.MultiPolygon) bool {
+		if q.BBox != nil && !geo.Intersects(*q.BBox, g) {
+			return false
+		}
+		if q.Intersects != nil && !geo.Intersects(q.Intersects, g) {
+			return false
+		}
+		return q.Where == nil || parcels.Match(q.Where, parcels.Props(asRow(row)), g)
+	}
+
+	var matched []int64
+	switch {
+	case !spatial && q.Where == nil:
+		matched, err = allIDs(ctx, tx, t)
+	case spatial:
+		err = forRows(ctx, tx, kind, candidates, scan, func(id int64, row T, g orb.MultiPolygon) {
+			if test(row, g) {
+				matched = append(matched, id)
+			}
+		})
+	default:
+		err = scanAll(ctx, tx, kind, scan, func(id int64, row T, g orb.MultiPolygon) {
+			if test(row, g) {
+				matched = append(matched, id)
+			}
+		})
+	}
+	if err != nil {
+		return page, err
+	}
+
+	ids, next, prev := window(matched, q.After, q.Before, limit)
+	page.NumberMatched = int64(len(matched))
+	page.NextAfter, page.PrevBefore = next, prev
+	page.Items = make([]T, 0, len(ids))
+	err = forRows(ctx, tx, kind, ids, scan, func(_ int64, row T, _ orb.MultiPolygon) {
+		page.Items = append(page.Items, row)
+	})
+	if err != nil {
+		return page, err
+	}
+	if kind == parcels.KindZone {
+		for _, it := range page.Items {
+			z := asRow(it).(*parcels.Zone)
+			if z.Pieces, err = loadPieces(ctx, tx, z.ID); err != nil {
+				return page, err
+			}
+		}
+	}
+	return page, tx.Commit()
+}
+
+func emptyPage[T any]() parcels.Page[T] { return parcels.Page[T]{Items: []T{}} }
+
+// window picks the page out of the ascending matched ids: ids > after and
+// < before (each when set), the first limit of them, or the last limit when
+// before is set. next is the page's last id when a matching row follows it;
+// prev its first id when one precedes it.
+func window(matched []int64, after, before int64, limit int) (ids []int64, next, prev int64) {
+	lo, hi := 0, len(matched)
+	if after > 0 {
+		lo = searchIDs(matched, after+1)
+	}
+	if before > 0 {
+		hi = searchIDs(matched, before)
+	}
+	if lo > hi {
+		lo = hi
+	}
+	if before > 0 {
+		if hi-lo > limit {
+			lo = hi - limit
+		}
+	} else if hi-lo > limit {
+		hi = lo + limit
+	}
+	ids = matched[lo:hi]
+	if len(ids) > 0 {
+		if hi < len(matched) {
+			next = ids[len(ids)-1]
+		}
+		if lo > 0 {
+			prev = ids[0]
+		}
+	}
+	return ids, next, prev
+}
+
+// searchIDs returns the index of the first id ≥ v.
+func searchIDs(ids []int64, v int64) int {
+	lo, hi := 0, len(ids)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ids[m] < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+func allIDs(ctx context.Context, q queryer, t string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT fid FROM "+t+" ORDER BY fid")
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// geomOf returns a scanned row's geometry.
+func geomOf(row any) orb.MultiPolygon {
+	switch r := row.(type) {
+	case *parcels.Parcel:
+		return r.Geometry
+	case *parcels.Building:
+		return r.Geometry
+	case *parcels.Zone:
+		return r.Geometry
+	}
+	return nil
+}
+
+func idOf(row any) int64 {
+	switch r := row.(type) {
+	case *parcels.Parcel:
+		return r.ID
+	case *parcels.Building:
+		return r.ID
+	case *parcels.Zone:
+		return r.ID
+	}
+	return 0
+}
+
+// forRows calls fn for each row of ids (ascending) that still exists.
+func forRows[T any](ctx context.Context, q queryer, kind parcels.Kind, ids []int64,
+	scan func(scanner) (T, error), fn func(int64, T, orb.MultiPolygon)) error {
+	for start := 0; start < len(ids); start += listChunk {
+		end := min(start+listChunk, len(ids))
+		args := make([]any, end-start)
+		for i, id := range ids[start:end] {
+			args[i] = id
+		}
+		query := "SELECT " + kindCols[kind] + " FROM " + table[kind] + " WHERE fid IN (" +
+			strings.TrimSuffix(strings.Repeat("?,", len(args)), ",") + ") ORDER BY fid"
+		if err := eachRow(ctx, q, query, args, scan, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanAll[T any](ctx context.Context, q queryer, kind parcels.Kind,
+	scan func(scanner) (T, error), fn func(int64, T, orb.MultiPolygon)) error {
+	return eachRow(ctx, q, "SELECT "+kindCols[kind]+" FROM "+table[kind]+" ORDER BY fid", nil, scan, fn)
+}
+
+func eachRow[T any](ctx context.Context, q queryer, query string, args []any,
+	scan func(scanner) (T, error), fn func(int64, T, orb.MultiPolygon)) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("gpkg: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		row, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		var a any = row
+		fn(idOf(a), row, geomOf(a))
+	}
+	return rows.Err()
+}
+
+var _ queryer = (*sql.Tx)(nil)
