@@ -41,6 +41,10 @@ func Run(t *testing.T, newStore Factory) {
 	}{
 		{"CRUD", testCRUD},
 		{"Derived", testDerived},
+		{"Versions", testVersions},
+		{"Geometry", testGeometry},
+		{"Batch", testBatch},
+		{"List", testList},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
