@@ -79,12 +79,19 @@ func PlaneArea(g orb.MultiPolygon) float64 {
 }
 
 // CadastralArea is the 坐标解析法 area (area_m2) of a lon/lat geometry: the
-// shoelace area of its vertices projected into zone z.
+// shoelace area of its vertices projected into zone z. Rings within about
+// 11 km of their first vertex go through the cached local expansion of
+// gkfast.go (same result to ~1e-9 m per vertex, ~20× faster); larger rings
+// through Forward.
 func CadastralArea(g orb.MultiPolygon, z Zone) float64 {
 	var s float64
 	for _, p := range g {
 		for j, r := range p {
-			a := math.Abs(ringProjectedArea(r, z))
+			a, ok := ringProjectedAreaFast(r, z)
+			if !ok {
+				a = ringProjectedArea(r, z)
+			}
+			a = math.Abs(a)
 			if j == 0 {
 				s += a
 			} else {

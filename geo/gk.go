@@ -153,17 +153,33 @@ func (s *tmSeries) tauf(taup float64) float64 {
 func (z Zone) Forward(lon, lat float64) (x, y float64) {
 	s := &cgcsTM
 	lam := (lon - z.CentralMeridian()) * math.Pi / 180
-	phi := lat * math.Pi / 180
-	taup := s.taupf(math.Tan(phi))
-	xip := math.Atan2(taup, math.Cos(lam))
-	etap := math.Asinh(math.Sin(lam) / math.Hypot(taup, math.Cos(lam)))
-	xi, eta := xip, etap
-	for j := 1; j <= 6; j++ {
-		c := 2 * float64(j)
-		xi += s.alp[j] * math.Sin(c*xip) * math.Cosh(c*etap)
-		eta += s.alp[j] * math.Cos(c*xip) * math.Sinh(c*etap)
+	x, y = s.conformal(s.taupf(math.Tan(lat*math.Pi/180)), lam)
+	return x, y + z.FalseEasting()
+}
+
+// conformal maps tan of the conformal latitude and the longitude from the
+// CM (radians) to (northing, easting − false easting), metres. The Krüger
+// series is summed with Clenshaw's recurrence on complex numbers, as in
+// GeographicLib: one sin/cos/sinh/cosh for all six terms.
+func (s *tmSeries) conformal(taup, lam float64) (x, y float64) {
+	slam, clam := math.Sincos(lam)
+	xip := math.Atan2(taup, clam)
+	etap := math.Asinh(slam / math.Hypot(taup, clam))
+	// ζ = ζ′ + Σ α_j sin(2jζ′), ζ′ = ξ′ + iη′.
+	s2, c2 := math.Sincos(2 * xip)
+	sh2, ch2 := math.Sinh(2*etap), math.Cosh(2*etap)
+	// a = 2 cos(2ζ′) = 2(cos 2ξ′ cosh 2η′ − i sin 2ξ′ sinh 2η′)
+	ar, ai := 2*c2*ch2, -2*s2*sh2
+	var y0r, y0i, y1r, y1i float64
+	for j := 6; j >= 1; j-- {
+		// y0 = a·y1 − y2 + α_j
+		y0r, y0i, y1r, y1i = ar*y0r-ai*y0i-y1r+s.alp[j], ar*y0i+ai*y0r-y1i, y0r, y0i
 	}
-	return s.a1 * xi, s.a1*eta + z.FalseEasting()
+	// Σ α_j sin(2jζ′) = sin(2ζ′)·y0, sin(2ζ′) = sin 2ξ′ cosh 2η′ + i cos 2ξ′ sinh 2η′
+	sr, si := s2*ch2, c2*sh2
+	xi := xip + sr*y0r - si*y0i
+	eta := etap + sr*y0i + si*y0r
+	return s.a1 * xi, s.a1 * eta
 }
 
 // Inverse maps plane coordinates (x = northing, y = easting as written in the
@@ -172,12 +188,17 @@ func (z Zone) Inverse(x, y float64) (lon, lat float64) {
 	s := &cgcsTM
 	xi := x / s.a1
 	eta := (y - z.FalseEasting()) / s.a1
-	xip, etap := xi, eta
-	for j := 1; j <= 6; j++ {
-		c := 2 * float64(j)
-		xip -= s.bet[j] * math.Sin(c*xi) * math.Cosh(c*eta)
-		etap -= s.bet[j] * math.Cos(c*xi) * math.Sinh(c*eta)
+	// ζ′ = ζ − Σ β_j sin(2jζ), by Clenshaw as in conformal.
+	s2, c2 := math.Sincos(2 * xi)
+	sh2, ch2 := math.Sinh(2*eta), math.Cosh(2*eta)
+	ar, ai := 2*c2*ch2, -2*s2*sh2
+	var y0r, y0i, y1r, y1i float64
+	for j := 6; j >= 1; j-- {
+		y0r, y0i, y1r, y1i = ar*y0r-ai*y0i-y1r+s.bet[j], ar*y0i+ai*y0r-y1i, y0r, y0i
 	}
+	sr, si := s2*ch2, c2*sh2
+	xip := xi - (sr*y0r - si*y0i)
+	etap := eta - (sr*y0i + si*y0r)
 	taup := math.Sin(xip) / math.Hypot(math.Sinh(etap), math.Cos(xip))
 	lam := math.Atan2(math.Sinh(etap), math.Cos(xip))
 	phi := math.Atan(s.tauf(taup))

@@ -3,6 +3,8 @@ package geo
 import (
 	"math"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // EPSG codes 4491–4554 as PROJ 9.1.1 defines them, from
@@ -587,4 +589,45 @@ func TestZoneString(t *testing.T) {
 	if got, want := Zone3(40).String(), "CGCS2000 GK 3° zone 40 (CM 120°E, prefixed, EPSG:4528)"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
+}
+
+// TestFastMatchesForward: the cached local expansion used by CadastralArea
+// gives the same offsets as Forward to 1e-7 m anywhere within reach of a
+// cell centre, for 3° and 6° zones out to 3.5° from the CM.
+func TestFastMatchesForward(t *testing.T) {
+	var worst float64
+	for _, z := range []Zone{Zone3(40), Zone3(25), {Width: 6, Number: 23}} {
+		cm := z.CentralMeridian()
+		for lat := 3.3; lat < 55; lat += 2.9 {
+			for dl := -3.45; dl <= 3.45; dl += 0.47 {
+				lon := cm + dl
+				c := z.cellFor(lon, lat)
+				cx, cy := z.Forward(c.lonC*180/math.Pi, c.phiC*180/math.Pi)
+				for _, o := range [][2]float64{{0, 0}, {0.1, 0.1}, {-0.1, 0.1}, {0.1, -0.11}, {0.05, -0.02}} {
+					// offsets in degrees from the cell centre (reach is 0.1146°)
+					plon, plat := c.lonC*180/math.Pi+o[0], c.phiC*180/math.Pi+o[1]
+					e, n, ok := c.offset(plon, plat)
+					if !ok {
+						t.Fatalf("(%v, %v) out of reach", plon, plat)
+					}
+					x, y := z.Forward(plon, plat)
+					d := math.Hypot(n-(x-cx), e-(y-cy))
+					worst = math.Max(worst, d)
+					if d > 1e-7 {
+						t.Errorf("%v (%v, %v): fast (%.9f, %.9f), Forward (%.9f, %.9f)", z, plon, plat, e, n, y-cy, x-cx)
+					}
+				}
+				if _, _, ok := c.offset(c.lonC*180/math.Pi+0.2, c.phiC*180/math.Pi); ok {
+					t.Error("0.2° away accepted")
+				}
+			}
+		}
+	}
+	t.Logf("worst fast − Forward %.3g m", worst)
+	// A ring spanning 30 km falls back to Forward and still agrees.
+	big := orb.MultiPolygon{{{{121, 28.8}, {121.3, 28.8}, {121.3, 29.1}, {121, 29.1}, {121, 28.8}}}}
+	if _, ok := ringProjectedAreaFast(big[0][0], Zone3(40)); ok {
+		t.Error("30 km ring took the fast path")
+	}
+	near(t, "big ring", CadastralArea(big, Zone3(40)), PlaneArea(Zone3(40).Project(big)), 1e-6)
 }
