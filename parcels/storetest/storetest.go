@@ -45,6 +45,10 @@ func Run(t *testing.T, newStore Factory) {
 		{"Geometry", testGeometry},
 		{"Batch", testBatch},
 		{"List", testList},
+		{"Zones", testZones},
+		{"History", testHistory},
+		{"Tokens", testTokens},
+		{"Cancel", testCancel},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
