@@ -138,6 +138,11 @@ func schemaSQL() []string {
 		)
 		stmts = append(stmts, splitSQL(rtreeDDL(t.name))...)
 	}
+	// Registering the history as an attributes table does two things: GIS
+	// users can browse the change log, and GDAL stops listing the other
+	// internal tables (its LIST_ALL_TABLES=AUTO lists unregistered tables
+	// only in files without registered attributes tables).
+	stmts = append(stmts, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('landplan_history', 'attributes', 'landplan_history', '变更历史 change history of parcels, buildings and zones')`)
 	stmts = append(stmts, fmt.Sprintf(`INSERT INTO landplan_meta VALUES ('schema_version', '%d')`, schemaVersion))
 	return stmts
 }

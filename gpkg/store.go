@@ -164,7 +164,13 @@ func (s *Store) create(ctx context.Context) error {
 			return fmt.Errorf("%w\n%s", err, st)
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// application_id and user_version live in the file header (page 1),
+	// which GDAL reads straight from the main file: move it out of the WAL.
+	_, err = s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
 }
 
 // check verifies that an existing file is a landplan GeoPackage of a schema
