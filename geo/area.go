@@ -2,6 +2,7 @@ package geo
 
 import (
 	"math"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
@@ -185,8 +186,31 @@ const (
 // in δ = B − B₀ of F(B) − F(B₀) (divided by k+1, ready for averaging along
 // an edge) and of the geodesic terms P0, P2 (to second order).
 type ringSeries struct {
+	b0     float64 // reference latitude, radians
 	fk     [ellSeriesOrder + 1]float64
 	p0, p2 [3]float64
+}
+
+// ringSeriesCache holds the series around the centre of every 1/32° band of
+// latitude, built on first use: building costs as much as ~20 edges.
+var ringSeriesCache [180*32 + 1]atomic.Pointer[ringSeries]
+
+// ringSeriesFor returns the series for the band containing lat (degrees).
+func ringSeriesFor(lat float64) *ringSeries {
+	if math.IsNaN(lat) || lat < -90 || lat > 90 {
+		rs := newRingSeries(0)
+		return &rs
+	}
+	i := int(math.Floor(lat*32)) + 90*32
+	if i >= len(ringSeriesCache) {
+		i = len(ringSeriesCache) - 1
+	}
+	if rs := ringSeriesCache[i].Load(); rs != nil {
+		return rs
+	}
+	rs := newRingSeries((float64(i-90*32) + 0.5) / 32 * math.Pi / 180)
+	ringSeriesCache[i].Store(&rs)
+	return &rs
 }
 
 func newRingSeries(b0 float64) ringSeries {
@@ -220,7 +244,7 @@ func newRingSeries(b0 float64) ringSeries {
 	iw2 := w2.inv()
 	iw4 := iw2.mul(iw2)
 	fp := cs.mul(iw4)
-	var rs ringSeries
+	rs := ringSeries{b0: b0}
 	for k := 1; k <= K; k++ {
 		// F has coefficient fp[k−1]/k at δᵏ; averaging δᵏ along an edge
 		// divides by k+1 (see RingEllipsoidalArea).
@@ -272,7 +296,8 @@ func (x ps) inv() ps {
 // RingEllipsoidalArea is the signed ellipsoidal area of a lon/lat ring with
 // geodesic edges, positive when counter-clockwise.
 //
-// Within ellSeriesReach of the first vertex's latitude B₀ everything is
+// Within ellSeriesReach of B₀, the centre of the first vertex's 1/32° band of
+// latitude, everything is
 // polynomial in δ = B − B₀: the mean of F along an edge where δ runs linearly
 // from δ₁ to δ₂ is Σ f_k·(δ₁ᵏ + δ₁ᵏ⁻¹δ₂ + … + δ₂ᵏ)/(k+1), exact for the series,
 // with no trigonometry per vertex. Farther vertices use the closed form of F
@@ -283,13 +308,13 @@ func RingEllipsoidalArea(r orb.Ring) float64 {
 		return 0
 	}
 	const d2r = math.Pi / 180
-	b0 := r[0][1] * d2r
-	rs := newRingSeries(b0)
+	rs := ringSeriesFor(r[0][1])
+	b0 := rs.b0
 	var f0 float64
 	haveF0 := false
 	var s float64
 	p := r[0]
-	d1 := 0.0 // δ of p
+	d1 := p[1]*d2r - b0 // δ of p
 	for i := 1; i <= n; i++ {
 		q := r[i%n]
 		d2 := q[1]*d2r - b0

@@ -1,0 +1,198 @@
+package geo
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// benchParcels makes n irregular parcels of about m vertices each (radius
+// 40–120 m) scattered over Linhai, lon/lat, counter-clockwise; deterministic.
+func benchParcels(n, m int) orb.MultiPolygon {
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make(orb.MultiPolygon, n)
+	for i := range out {
+		lon0 := 120.82 + 0.85*rng.Float64()
+		lat0 := 28.67 + 0.4*rng.Float64()
+		rad := 40 + 80*rng.Float64()
+		r := make(orb.Ring, m+1)
+		for k := 0; k < m; k++ {
+			a := 2 * math.Pi * (float64(k) + 0.3*rng.Float64()) / float64(m)
+			d := rad * (0.7 + 0.3*rng.Float64())
+			r[k] = orb.Point{lon0 + d*math.Cos(a)/(111320*math.Cos(lat0*math.Pi/180)), lat0 + d*math.Sin(a)/110940}
+		}
+		r[m] = r[0]
+		out[i] = orb.Polygon{r}
+	}
+	return out
+}
+
+func countVertices(g orb.MultiPolygon) int {
+	n := 0
+	for _, p := range g {
+		for _, r := range p {
+			n += len(r)
+		}
+	}
+	return n
+}
+
+// BenchmarkCadastralArea reports ns per vertex over 1000 parcels of 20
+// vertices (goal: ≤ 50 ns, i.e. ≥ 20 M vertices/s).
+func BenchmarkCadastralArea(b *testing.B) {
+	for _, m := range []int{6, 20, 200} {
+		g := benchParcels(200, m)
+		nv := countVertices(g)
+		z := Zone3(40)
+		b.Run(fmt.Sprintf("vertices=%d", m), func(b *testing.B) {
+			var s float64
+			for b.Loop() {
+				for _, p := range g {
+					s += CadastralArea(orb.MultiPolygon{p}, z)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(nv), "ns/vertex")
+			b.ReportMetric(0, "ns/op")
+			_ = s
+		})
+	}
+}
+
+// BenchmarkForward is the full Gauss–Krüger forward projection of one point.
+func BenchmarkForward(b *testing.B) {
+	z := Zone3(40)
+	var s float64
+	for i := 0; b.Loop(); i++ {
+		x, y := z.Forward(121+float64(i%1000)*1e-4, 28.8)
+		s += x + y
+	}
+	_ = s
+}
+
+// planimeterInput writes polygons as Planimeter reads them: "lat lon" per
+// vertex (closing vertex left out), a blank line between polygons.
+func planimeterInput(g orb.MultiPolygon) []byte {
+	var b bytes.Buffer
+	for _, p := range g {
+		r := p[0]
+		for _, pt := range r[:len(r)-1] {
+			// Full precision: rounding to 1e-10° moves areas by ~1e-3 m².
+			fmt.Fprintf(&b, "%s %s\n", strconv.FormatFloat(pt[1], 'f', -1, 64), strconv.FormatFloat(pt[0], 'f', -1, 64))
+		}
+		b.WriteString("\n")
+	}
+	return b.Bytes()
+}
+
+// runPlanimeter runs GeographicLib's Planimeter on the polygons of file and
+// returns the areas and the wall time.
+func runPlanimeter(tb testing.TB, file string) ([]float64, time.Duration) {
+	tb.Helper()
+	cmd := exec.Command("Planimeter", "-p", "9", "-e", "6378137", "1/298.257222101", "--input-file", file)
+	start := time.Now()
+	out, err := cmd.Output()
+	el := time.Since(start)
+	if err != nil {
+		tb.Fatalf("Planimeter: %v", err)
+	}
+	var areas []float64
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 3 {
+			continue
+		}
+		a, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
+			tb.Fatalf("Planimeter output %q", sc.Text())
+		}
+		areas = append(areas, a)
+	}
+	return areas, el
+}
+
+// TestEllipsoidalAreaVsPlanimeterRandom compares 300 random parcels (6 to
+// 200 vertices, 40–120 m radius) with Planimeter run now; skipped when
+// GeographicLib's tools are not installed.
+func TestEllipsoidalAreaVsPlanimeterRandom(t *testing.T) {
+	if _, err := exec.LookPath("Planimeter"); err != nil {
+		t.Skip("Planimeter not installed (Debian geographiclib-tools)")
+	}
+	var g orb.MultiPolygon
+	for _, m := range []int{6, 20, 200} {
+		g = append(g, benchParcels(100, m)...)
+	}
+	file := filepath.Join(t.TempDir(), "polys.txt")
+	if err := os.WriteFile(file, planimeterInput(g), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := runPlanimeter(t, file)
+	if len(want) != len(g) {
+		t.Fatalf("Planimeter gave %d areas for %d polygons", len(want), len(g))
+	}
+	var worst float64
+	for i, p := range g {
+		got := EllipsoidalArea(orb.MultiPolygon{p})
+		d := math.Abs(got - want[i])
+		worst = math.Max(worst, d)
+		if d > 1e-3 {
+			t.Errorf("parcel %d: %.4f, Planimeter %.4f", i, got, want[i])
+		}
+	}
+	t.Logf("%d parcels, worst |EllipsoidalArea − Planimeter| = %.2g m²", len(g), worst)
+}
+
+// BenchmarkEllipsoidalArea reports ns per vertex for EllipsoidalArea and,
+// in the same run on the same polygons, for GeographicLib's Planimeter
+// (C++; its time includes process start and parsing the text input, so the
+// startup, measured on a one-polygon file, is subtracted).
+func BenchmarkEllipsoidalArea(b *testing.B) {
+	for _, m := range []int{6, 20, 200} {
+		g := benchParcels(200, m)
+		nv := countVertices(g)
+		b.Run(fmt.Sprintf("vertices=%d", m), func(b *testing.B) {
+			var s float64
+			for b.Loop() {
+				for _, p := range g {
+					s += EllipsoidalArea(orb.MultiPolygon{p})
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(nv), "ns/vertex")
+			b.ReportMetric(0, "ns/op")
+			_ = s
+		})
+		if _, err := exec.LookPath("Planimeter"); err != nil {
+			continue
+		}
+		b.Run(fmt.Sprintf("Planimeter/vertices=%d", m), func(b *testing.B) {
+			dir := b.TempDir()
+			many := planimeterInput(benchParcels(5000, m))
+			nvMany := 5000 * m // Planimeter sees m vertices per polygon
+			one := planimeterInput(g[:1])
+			fm, f1 := filepath.Join(dir, "many.txt"), filepath.Join(dir, "one.txt")
+			os.WriteFile(fm, many, 0o644)
+			os.WriteFile(f1, one, 0o644)
+			var tm, t1 time.Duration
+			for b.Loop() {
+				_, d1 := runPlanimeter(b, f1)
+				_, dm := runPlanimeter(b, fm)
+				t1 += d1
+				tm += dm
+			}
+			per := float64((tm - t1).Nanoseconds()) / float64(b.N) / float64(nvMany)
+			b.ReportMetric(per, "ns/vertex")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
