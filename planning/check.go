@@ -1,0 +1,153 @@
+package planning
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Status is the outcome of one check.
+type Status string
+
+const (
+	StatusPass    Status = "pass"
+	StatusFail    Status = "fail"
+	StatusWarn    Status = "warn"    // broken where the text says "generally" (一般)
+	StatusUnknown Status = "unknown" // an input is missing: Missing says which
+)
+
+// ZH is the status in Chinese.
+func (s Status) ZH() string {
+	switch s {
+	case StatusPass:
+		return "符合"
+	case StatusFail:
+		return "不符合"
+	case StatusWarn:
+		return "提示"
+	case StatusUnknown:
+		return "无法判断"
+	}
+	return string(s)
+}
+
+// Check is one rule applied: the shape every report shares.
+//
+// Value is what was measured (a number, a date "YYYY-MM-DD", or null when
+// unknown); Limit is the threshold (a number, [min, max] for a range, or a
+// date). Subjects lists the items that broke the rule (unit ids, parcel ids…).
+type Check struct {
+	Rule      string   `json:"rule"`
+	Clause    string   `json:"clause"`
+	Status    Status   `json:"status"`
+	Value     any      `json:"value"`
+	Limit     any      `json:"limit"`
+	Unit      string   `json:"unit,omitempty"`  // "亩", "ratio", "m2", "date", "count", "yuan"
+	Basis     string   `json:"basis,omitempty"` // the area basis, for area rules
+	Missing   []string `json:"missing,omitempty"`
+	Subjects  []string `json:"subjects,omitempty"`
+	Message   string   `json:"message"`
+	MessageZH string   `json:"message_zh"`
+	// Near is set when the value sits within the profile's margin of the
+	// limit; EllipsoidalValue then gives the value on the other area basis.
+	Near             bool     `json:"near_threshold,omitempty"`
+	EllipsoidalValue *float64 `json:"ellipsoidal_value,omitempty"`
+}
+
+// unknown returns a check that cannot be decided, naming what is missing.
+func unknown(rule string, t Threshold, limit any, unit string, missing ...string) Check {
+	return Check{Rule: rule, Clause: t.Clause, Status: StatusUnknown, Limit: limit, Unit: unit, Missing: missing,
+		Message:   fmt.Sprintf("%s cannot be checked: missing %s %s", rule, strings.Join(missing, ", "), t.Clause),
+		MessageZH: fmt.Sprintf("%s 无法判断：缺少 %s，依据%s：%s", ruleZH(rule), strings.Join(missing, "、"), t.Clause, t.TextZH)}
+}
+
+// statusOf maps ok to pass or to the threshold's severity.
+func statusOf(ok bool, t Threshold) Status {
+	if ok {
+		return StatusPass
+	}
+	if t.Severity == StatusWarn {
+		return StatusWarn
+	}
+	return StatusFail
+}
+
+// relEps absorbs floating-point noise in comparisons of values that a
+// reviewer sees as equal (0.1×10000 vs 1000.00): far below any display digit.
+const relEps = 1e-9
+
+// leq reports a ≤ b up to floating-point noise.
+func leq(a, b float64) bool { return a <= b+relEps*math.Max(1, math.Abs(b)) }
+
+// geq reports a ≥ b up to floating-point noise.
+func geq(a, b float64) bool { return a >= b-relEps*math.Max(1, math.Abs(b)) }
+
+// roundTo rounds v to a multiple of step (areas to 0.01 m² before they meet a threshold).
+func roundTo(v, step float64) float64 {
+	if step <= 0 {
+		return v
+	}
+	return math.Round(v/step) * step
+}
+
+// near reports whether v lies within the profile's relative margin of limit.
+func (p *Profile) near(v, limit float64) bool {
+	if limit == 0 {
+		return false
+	}
+	return math.Abs(v-limit) <= p.NearThresholdRelative*math.Abs(limit)
+}
+
+func pct(v float64) string { return fmt.Sprintf("%.2f%%", v*100) }
+
+func ptr(v float64) *float64 { return &v }
+
+func sortedKeys[M ~map[K]V, K ~string | ~int64, V any](m M) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// ruleZH names a rule in Chinese for messages and text.
+func ruleZH(rule string) string {
+	if s, ok := ruleNamesZH[rule]; ok {
+		return s
+	}
+	return rule
+}
+
+var ruleNamesZH = map[string]string{
+	"site_area":                  "占地面积",
+	"plot_ratio":                 "容积率",
+	"building_density":           "建筑密度",
+	"non_production_land_share":  "非生产性用房占地比例",
+	"non_production_floor_share": "非生产性用房建筑面积比例",
+	"self_held_share":            "非生产性用房自持比例",
+	"property_rooms":             "物业管理用房",
+	"property_office_rooms":      "物业办公用房",
+	"property_business_rooms":    "物业经营用房",
+	"construction_start":         "开工期限",
+	"completion_acceptance":      "竣工验收期限",
+	"enterprise_count":           "入园企业数量",
+	"same_industry_share":        "同行业及上下游企业占比",
+	"admission_publicity":        "入园企业公示期",
+	"transfer_lock":              "产权转让限制期",
+	"per_mu_performance":         "亩均效益",
+	"joint_shares":               "联合产权份额",
+	"unit_floor_area":            "单个企业建筑面积",
+	"dorm_room_area":             "宿舍单间面积",
+	"dorm_suite_area":            "宿舍成套住宅单套面积",
+	"dorm_suite_share":           "成套住宅面积比例",
+	"city_target_quality_parks":  "新增省认定高品质园区",
+	"city_target_floor_area":     "新建建筑面积",
+	"city_target_enterprises":    "入园企业数",
+	"city_target_honoured_parks": "新增省级及以上荣誉园区",
+	"leftover_touch":             "与成员宗地相邻",
+	"leftover_piece_size":        "单幅面积",
+	"leftover_ratio":             "累计面积比例",
+	"leftover_within_members":    "位于成员宗地内",
+}

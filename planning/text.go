@@ -1,0 +1,170 @@
+package planning
+
+import (
+	"fmt"
+	"strings"
+
+	"landplan/geo"
+)
+
+// Text renders the report for a reviewer: Chinese by default, "en" for
+// English. Every line cites its clause and shows the numbers used.
+func (r *LeftoverReport) Text(lang string) string {
+	en := lang == "en"
+	var b strings.Builder
+	w := func(zh, e string, args ...any) {
+		if en {
+			fmt.Fprintf(&b, e+"\n", args...)
+		} else {
+			fmt.Fprintf(&b, zh+"\n", args...)
+		}
+	}
+	w("联合改造片区零星地块审查 %s", "Leftover land review of a merged zone %s", r.Clause)
+	w("配置：%s；面积基准：%s（EPSG:%d 高斯–克吕格平面坐标解析法面积）；分母：%s；“或”：%s",
+		"profile: %s; area basis: %s (cadastral plane area, Gauss–Krüger EPSG:%d); denominator: %s; \"or\": %s",
+		r.Profile, r.AreaBasis, r.ZoneEPSG, r.Denominator, r.OrReading)
+	w("", "")
+	w("成员宗地 %s：", "Member parcels %s:", r.Clause)
+	for _, m := range r.Members {
+		w("  宗地 %d %s  面积 %.2f 平方米  来源 %s  出让终止 %s", "  parcel %d %s  area %.2f m²  source %s  lease end %s",
+			m.ID, m.Code, m.AreaM2, orDash(m.LandSource), orDash(m.LeaseEnd.String()))
+	}
+	w("  成员宗地面积之和 %.2f 平方米；并集面积（重叠只计一次）%.2f 平方米 = %.3f 亩", "  sum of member areas %.2f m²; their union (overlaps once) %.2f m² = %.3f mu",
+		r.MembersSumAreaM2, r.MembersAreaM2, geo.MuFromM2(r.MembersAreaM2))
+	w("", "")
+	w("零星地块 %s：", "Leftover pieces %s:", r.Clause)
+	if en {
+		w("", "  %-6s %-10s %12s %9s %-10s %-12s %10s %-6s %-8s", "id", "kind", "area m²", "mu", "detected", "touches", "shared m", "group", "eligible")
+	} else {
+		w("  %-6s %-6s %12s %9s %-6s %-12s %10s %-6s %-6s", "", "编号", "类型", "面积(平方米)", "亩", "来源", "相邻成员", "共用边界(米)", "组", "结论")
+	}
+	for _, p := range r.Pieces {
+		t := make([]string, len(p.Touches))
+		for i, x := range p.Touches {
+			t[i] = fmt.Sprint(x)
+		}
+		src, srcZH := "drawn", "绘制"
+		if p.Detected {
+			src, srcZH = "detected", "检测"
+		}
+		el, elZH := "no", "不可纳入"
+		if p.Eligible {
+			el, elZH = "yes", "可纳入"
+		}
+		w("  %-6s %-6s %12.2f %9.3f %-6s %-12s %10.2f %-6s %-6s", "  %-6s %-10s %12.2f %9.3f %-10s %-12s %10.2f %-6s %-8s",
+			p.ID, pick(en, p.Kind, p.KindZH), p.AreaM2, p.AreaMu, pick(en, src, srcZH), orDash(strings.Join(t, ",")), p.SharedBoundaryM, orDash(p.Group), pick(en, el, elZH))
+		for _, rs := range p.Reasons {
+			w("      · %s %s", "      · %s %s", pick(en, rs.Message, rs.MessageZH), rs.Clause)
+		}
+	}
+	if len(r.Groups) > 0 {
+		w("相邻地块分组（单幅面积合并计算，%s）：", "Groups of touching pieces (measured together, %s):", r.Clause)
+		for _, g := range r.Groups {
+			w("  %s = {%s}：%.2f 平方米 = %.3f 亩 %s %g 亩", "  %s = {%s}: %.2f m² = %.3f mu %s %g mu",
+				g.ID, strings.Join(g.Pieces, ", "), g.basisAreaR, geo.MuFromM2(g.basisAreaR), cmpWord(g.WithinMax, "≤", ">"), r.PieceMaxMu)
+		}
+	}
+	w("", "")
+	w("累计面积比例 %s：", "Cumulative ratio %s:", r.Clause)
+	w("  纳入地块面积（并集）L = %.2f 平方米", "  included pieces (union) L = %.2f m²", r.leftoverR)
+	w("  成员宗地面积 M = %.2f 平方米；项目合并总面积 T = 成员宗地 ∪ 纳入地块 = %.2f 平方米", "  members M = %.2f m²; merged total T = members ∪ included pieces = %.2f m²", r.membersR, r.mergedR)
+	w("  L ÷ T = %.2f ÷ %.2f = %s；L ÷ M = %.2f ÷ %.2f = %s", "  L / T = %.2f / %.2f = %s; L / M = %.2f / %.2f = %s",
+		r.leftoverR, r.mergedR, pct(r.LeftoverRatioMerged), r.leftoverR, r.membersR, pct(r.LeftoverRatioMembers))
+	w("  采用%s：%s %s %s → %s", "  using %s: %s %s %s → %s",
+		pick(en, r.Denominator, map[string]string{DenominatorMerged: "合并总面积 T", DenominatorMembers: "成员宗地面积 M"}[r.Denominator]),
+		pct(r.LeftoverRatio), cmpWord(r.RatioPasses, "≤", ">"), pct(r.RatioMax), pick(en, cmpWord(r.RatioPasses, "pass", "fail"), cmpWord(r.RatioPasses, "满足", "不满足")))
+	if r.Near {
+		w("  接近限值，椭球面积：L = %.2f，M = %.2f，T = %.2f 平方米", "  near the limit; ellipsoidal areas: L = %.2f, M = %.2f, T = %.2f m²",
+			r.LeftoverEllipsoidalAreaM2, r.MembersEllipsoidalAreaM2, r.MergedEllipsoidalAreaM2)
+	}
+	w("", "")
+	w("结论：%s %s", "Verdict: %s %s", pick(en, r.Verdict, r.VerdictZH), r.Clause)
+	if len(r.RemoveToPass) > 0 {
+		w("  移除 %s 后，其余地块均可纳入（累计比例 %s） %s", "  removing %s makes the rest eligible (ratio then %s) %s",
+			strings.Join(r.RemoveToPass, "、"), pct(*r.RatioAfterRemoval), r.Clause)
+	}
+	w("", "")
+	w("出让年期 %s：%s", "Lease terms %s: %s", r.Lease.Clause, pick(en, r.Lease.Message, r.Lease.MessageZH))
+	for _, l := range r.Lease.Members {
+		w("  %s", "  %s", pick(en, l.Message, l.MessageZH))
+	}
+	for _, f := range r.Flags {
+		w("  ！%s", "  ! %s", pick(en, f.Message, f.MessageZH))
+	}
+	for _, n := range r.Notes {
+		w("注：%s %s", "Note: %s %s", pick(en, n.Message, n.MessageZH), n.Clause)
+	}
+	return b.String()
+}
+
+// Text renders the indicators for a reviewer.
+func (r *IndicatorsReport) Text(lang string) string {
+	var b strings.Builder
+	en := lang == "en"
+	if en {
+		fmt.Fprintf(&b, "Site indicators (profile %s, cadastral plane area in EPSG:%d, basis %s)\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
+		fmt.Fprintf(&b, "  site area %s; ellipsoidal %.2f m²\n", geo.FormatArea(r.SiteAreaM2, "en"), r.SiteEllipsoidalAreaM2)
+		fmt.Fprintf(&b, "  footprints within the site %.2f m²; total floor area %s (%s); floor area counted for the plot ratio %s\n",
+			r.FootprintAreaM2, fmtOpt(r.FloorAreaM2, "%.2f m²"), r.FloorAreaSource, fmtOpt(r.FARFloorAreaM2, "%.2f m²"))
+	} else {
+		fmt.Fprintf(&b, "场地指标（配置 %s，EPSG:%d 平面坐标解析法面积，基准 %s）\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
+		fmt.Fprintf(&b, "  场地面积 %s；椭球面积 %.2f 平方米\n", geo.FormatArea(r.SiteAreaM2, "zh"), r.SiteEllipsoidalAreaM2)
+		fmt.Fprintf(&b, "  场地内建筑基底面积 %.2f 平方米；总建筑面积 %s（%s）；计容建筑面积 %s\n",
+			r.FootprintAreaM2, fmtOpt(r.FloorAreaM2, "%.2f 平方米"), r.FloorAreaSource, fmtOpt(r.FARFloorAreaM2, "%.2f 平方米"))
+	}
+	if len(r.Buildings) > 0 {
+		fmt.Fprintf(&b, "  %s\n", pick(en, "buildings: label | use | footprint m² | floors | height m | floor area m² (source) | counted for FAR", "建筑：编号 | 用途 | 基底面积 | 层数 | 高度(米) | 建筑面积（来源）| 计容面积"))
+		for _, x := range r.Buildings {
+			fmt.Fprintf(&b, "    %s | %s | %.2f | %d | %g | %s (%s) | %s\n", x.Label, orDash(x.Use), x.FootprintAreaM2, x.Floors, x.HeightM,
+				fmtOpt(x.FloorAreaM2, "%.2f"), x.FloorAreaSource, fmtOpt(x.FARFloorAreaM2, "%.2f"))
+		}
+	}
+	type amt struct {
+		zh, en string
+		v      *float64
+		clause string
+	}
+	for _, a := range []amt{
+		{"应配物业管理用房", "property-management rooms required", r.PropertyRoomsRequiredM2, "（五）"},
+		{"其中物业办公用房", "of which office", r.PropertyOfficeRequiredM2, "（五）"},
+		{"其中物业经营用房", "of which business", r.PropertyBusinessRequiredM2, "（五）"},
+	} {
+		fmt.Fprintf(&b, "  %s %s %s\n", pick(en, a.en, a.zh), fmtOpt(a.v, pick(en, "%.2f m²", "%.2f 平方米")), a.clause)
+	}
+	fmt.Fprintf(&b, "  %s %s；%s %s（二十二）\n", pick(en, "maintenance fund", "物业专项维修资金"), fmtOpt(r.MaintenanceFundYuan, pick(en, "%.2f yuan", "%.2f 元")),
+		pick(en, "warranty deposit", "物业保修金"), fmtOpt(r.WarrantyDepositYuan, pick(en, "%.2f yuan", "%.2f 元")))
+	writeChecks(&b, r.Checks, en)
+	return b.String()
+}
+
+func writeChecks(b *strings.Builder, cs []Check, en bool) {
+	fmt.Fprintf(b, "%s\n", pick(en, "Checks:", "核查："))
+	for _, c := range cs {
+		st := c.Status.ZH()
+		if en {
+			st = string(c.Status)
+		}
+		fmt.Fprintf(b, "  [%s] %s %s — %s\n", st, c.Clause, pick(en, c.Rule, ruleZH(c.Rule)), pick(en, c.Message, c.MessageZH))
+	}
+}
+
+func pick(en bool, e, zh string) string {
+	if en {
+		return e
+	}
+	return zh
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func fmtOpt(v *float64, f string) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf(f, *v)
+}
