@@ -86,6 +86,7 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	}
 	unlock()
 
+	var m matcher
 	test := func(row T, g orb.MultiPolygon) bool {
 		if q.BBox != nil && !geo.Intersects(*q.BBox, g) {
 			return false
@@ -93,7 +94,7 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		if q.Intersects != nil && !geo.Intersects(q.Intersects, g) {
 			return false
 		}
-		return q.Where == nil || parcels.Match(q.Where, parcels.Props(asRow(row)), g)
+		return q.Where == nil || m.match(q.Where, parcels.Props(asRow(row)), g)
 	}
 
 	var matched []int64
