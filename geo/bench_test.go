@@ -196,3 +196,55 @@ func BenchmarkEllipsoidalArea(b *testing.B) {
 		})
 	}
 }
+
+// adjacentParcels is a 25 × 20 block of 500 parcels on a jittered grid in
+// zone-40 plane metres (prefixed eastings): neighbours share their edges
+// exactly, each parcel has 4 corners plus a midpoint on every edge.
+func adjacentParcels() []orb.MultiPolygon {
+	const nx, ny, cell = 25, 20, 60.0
+	rng := rand.New(rand.NewPCG(3, 4))
+	var grid [nx + 1][ny + 1]orb.Point
+	for i := range grid {
+		for j := range grid[i] {
+			grid[i][j] = orb.Point{40607000 + float64(i)*cell + 15*rng.Float64(), 3193000 + float64(j)*cell + 15*rng.Float64()}
+		}
+	}
+	mid := func(a, b orb.Point) orb.Point { return orb.Point{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2} }
+	var out []orb.MultiPolygon
+	for i := 0; i < nx; i++ {
+		for j := 0; j < ny; j++ {
+			a, b, c, d := grid[i][j], grid[i+1][j], grid[i+1][j+1], grid[i][j+1]
+			out = append(out, orb.MultiPolygon{{{a, mid(a, b), b, mid(b, c), c, mid(c, d), d, mid(d, a), a}}})
+		}
+	}
+	return out
+}
+
+func TestUnionAdjacentParcels(t *testing.T) {
+	ps := adjacentParcels()
+	var sum float64
+	for _, p := range ps {
+		sum += PlaneArea(p)
+	}
+	u, err := Union(ps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(u) != 1 || len(u[0]) != 1 {
+		t.Errorf("union of a block has %d polygons, first with %d rings; want 1 and 1", len(u), len(u[0]))
+	}
+	near(t, "union area", PlaneArea(u), sum, 1e-9*sum)
+	if ps := Validate(u); len(ps) != 0 {
+		t.Errorf("union invalid: %v", ps[0])
+	}
+}
+
+// BenchmarkUnion500 unions the 500 adjacent parcels.
+func BenchmarkUnion500(b *testing.B) {
+	ps := adjacentParcels()
+	for b.Loop() {
+		if _, err := Union(ps...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
