@@ -513,7 +513,7 @@ func (p *cqlParser) spatial(fn token) (parcels.Expr, error) {
 			}
 		}
 		t := p.peek()
-		if t.kind == tIdent && (t.quoted || p.geomProps[strings.ToLower(t.text)]) && !sawProp {
+		if t.kind == tIdent && (t.quoted || p.geomProps[strings.ToLower(t.text)] || !wktTypes[strings.ToUpper(t.text)]) && !sawProp {
 			if !p.geomProps[strings.ToLower(t.text)] {
 				return nil, &cqlError{pos: t.pos, msg: fmt.Sprintf("%s works on the property \"geometry\", not %q", strings.ToUpper(fn.text), t.text),
 					zh: fmt.Sprintf("%s 只能用于属性 \"geometry\"，不能用于 %q", strings.ToUpper(fn.text), t.text)}
@@ -539,6 +539,9 @@ func (p *cqlParser) spatial(fn token) (parcels.Expr, error) {
 	}
 	return parcels.Intersects{Geometry: g}, nil
 }
+
+var wktTypes = map[string]bool{"POINT": true, "LINESTRING": true, "POLYGON": true, "MULTIPOINT": true,
+	"MULTILINESTRING": true, "MULTIPOLYGON": true, "GEOMETRYCOLLECTION": true, "BBOX": true}
 
 // geometryLiteral parses WKT (2D, a Z or M ordinate is dropped) or BBOX(…).
 func (p *cqlParser) geometryLiteral() (orb.Geometry, error) {

@@ -105,15 +105,26 @@ func negotiate(r *http.Request, offers ...string) (string, error) {
 		if q <= 0 {
 			continue
 		}
+		// An exact match first, then wildcards and JSON for its subtypes;
+		// of equal q, an exact match wins.
+		match := ""
 		for _, o := range offers {
-			base, _, _ := strings.Cut(o, ";")
-			if mediaMatches(mt, base) && q > bestQ {
-				best, bestQ = o, q
-				if mt == "*/*" || strings.HasSuffix(mt, "/*") {
-					bestQ = q - 0.0001 // an exact match of the same q wins over a wildcard
-				}
+			if base, _, _ := strings.Cut(o, ";"); base == mt {
+				match = o
 				break
 			}
+		}
+		if match == "" {
+			for _, o := range offers {
+				if base, _, _ := strings.Cut(o, ";"); mediaMatches(mt, base) {
+					match = o
+					q -= 0.0001
+					break
+				}
+			}
+		}
+		if match != "" && q > bestQ {
+			best, bestQ = match, q
 		}
 	}
 	if best == "" {
