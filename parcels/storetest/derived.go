@@ -206,6 +206,10 @@ func testDerived(t *testing.T, newStore Factory) {
 			if got.Version != b.Version+1 || got.UpdatedBy != Bob {
 				t.Errorf("building %q: v%d by %q, want v%d by %q (its parcel_id changed)", b.Name, got.Version, got.UpdatedBy, b.Version+1, Bob)
 			}
+			h := MustHistory(t, s, parcels.KindBuilding, b.ID)
+			if last := h[len(h)-1]; last.Op != parcels.OpUpdate || last.Actor != Bob || last.Version != got.Version {
+				t.Errorf("building %q: last history record %s v%d by %q, want update v%d by %q", b.Name, last.Op, last.Version, last.Actor, got.Version, Bob)
+			}
 		}
 		checkBuildingDerived(t, "S", MustGetBuilding(t, s, st.S.ID), 800, 800, st.B.ID)
 		checkOnParcel(t, s, st.B.ID, st.S.ID)

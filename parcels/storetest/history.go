@@ -221,6 +221,22 @@ func testHistory(t *testing.T, newStore Factory) {
 			wantChange{parcels.OpDelete, cur, Alice}, wantChange{parcels.OpRestore, cur + 1, Bob})
 	})
 
+	t.Run("RestoreKeepsCodesUnique", func(t *testing.T) {
+		// Undeleting a parcel whose code a live parcel now has would make two
+		// live parcels with one code: refused, nothing changes.
+		s := newStore(t)
+		p := MustCreateParcel(t, s, NewParcel("331082000000GB00001", Rect(0, 0, 100, 80)))
+		MustDeleteParcel(t, s, p.ID, Alice)
+		q := MustCreateParcel(t, s, NewParcel("331082000000GB00001", Rect(200, 0, 300, 80)))
+		err := s.Restore(t.Context(), parcels.KindParcel, p.ID, 1, 2, Bob)
+		if c := parcels.ErrorCode(err); c != parcels.EINVALID && c != parcels.ECONFLICT {
+			t.Errorf("Restore of a parcel whose code is taken: %v (code %q), want invalid or conflict", err, c)
+		}
+		_, err = s.GetParcel(t.Context(), p.ID)
+		WantCode(t, err, parcels.ENOTFOUND, "GetParcel of the parcel whose restore was refused")
+		checkSameRow(t, "the live parcel with the code", MustGetParcel(t, s, q.ID), q)
+	})
+
 	t.Run("RestoreBuilding", func(t *testing.T) {
 		s := newStore(t)
 		st := MustSite(t, s)

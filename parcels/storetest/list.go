@@ -308,6 +308,29 @@ func testList(t *testing.T, newStore Factory) {
 		checkParcelPage(t, "Limit above the maximum", pg, all, 105, 0, 0)
 	})
 
+	t.Run("LimitCappedAtMax", func(t *testing.T) {
+		// One more row than MaxLimit: a page never holds more than MaxLimit.
+		s := newStore(t)
+		const n = parcels.MaxLimit + 1
+		in := make([]*parcels.Parcel, n)
+		for i := range in {
+			x, y := float64(20*(i%100)), float64(20*(i/100))
+			in[i] = &parcels.Parcel{Geometry: Rect(x, y, x+10, y+10)}
+		}
+		MustCreateParcels(t, s, in)
+		pg := MustListParcels(t, s, parcels.Query{Limit: n + 100})
+		if len(pg.Items) != parcels.MaxLimit || pg.NumberMatched != n || pg.NextAfter == 0 {
+			t.Errorf("Limit %d over %d rows: %d items, matched %d, NextAfter %d; want %d items, matched %d and a next page",
+				n+100, n, len(pg.Items), pg.NumberMatched, pg.NextAfter, parcels.MaxLimit, n)
+		}
+		if len(pg.Items) > 0 {
+			rest := MustListParcels(t, s, parcels.Query{After: pg.NextAfter, Limit: n + 100})
+			if len(rest.Items) != 1 || rest.NextAfter != 0 {
+				t.Errorf("the page after the capped one: %d items, NextAfter %d; want 1 and 0", len(rest.Items), rest.NextAfter)
+			}
+		}
+	})
+
 	t.Run("DeletedRowsNeverListed", func(t *testing.T) {
 		s := newStore(t)
 		ps := MustCreateParcels(t, s, batchParcels(6))

@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"Geometry", testGeometry},
 		{"Batch", testBatch},
 		{"List", testList},
+		{"Queryables", testQueryables},
 		{"Zones", testZones},
 		{"History", testHistory},
 		{"Tokens", testTokens},

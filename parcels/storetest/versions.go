@@ -134,6 +134,39 @@ func testVersions(t *testing.T, newStore Factory) {
 		}
 	})
 
+	t.Run("RacingBuildingUpdatesOneWins", func(t *testing.T) {
+		s := newStore(t)
+		a := MustCreateParcel(t, s, NewParcel("331082000000GB00001", Rect(0, 0, 100, 80)))
+		b := MustCreateBuilding(t, s, NewBuilding("车间", 1, Rect(10, 10, 30, 30)))
+		for round := range 5 {
+			cur := MustGetBuilding(t, s, b.ID)
+			var errs [2]error
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range 2 {
+				up := *cur
+				up.Floors = 2 + i // floor area 800 or 1200
+				wg.Go(func() { <-start; _, errs[i] = s.UpdateBuilding(t.Context(), &up, Alice) })
+			}
+			close(start)
+			wg.Wait()
+			c0, c1 := parcels.ErrorCode(errs[0]), parcels.ErrorCode(errs[1])
+			if !(c0 == "" && c1 == parcels.ECONFLICT) && !(c1 == "" && c0 == parcels.ECONFLICT) {
+				t.Fatalf("round %d: %v and %v; want exactly one to win, the other conflict", round, errs[0], errs[1])
+			}
+			won := 0
+			if c1 == "" {
+				won = 1
+			}
+			got := MustGetBuilding(t, s, b.ID)
+			if got.Version != cur.Version+1 || got.Floors != 2+won {
+				t.Fatalf("round %d: building v%d with %d floors, want v%d with %d", round, got.Version, got.Floors, cur.Version+1, 2+won)
+			}
+			// The parcel carries the winner's floor area, not the loser's.
+			checkSite(t, fmt.Sprintf("round %d parcel", round), MustGetParcel(t, s, a.ID), SiteWant{Area: 8000, Footprint: 400, Floor: 400 * float64(2+won), Count: 1})
+		}
+	})
+
 	t.Run("RacingDeleteAndUpdateOneWins", func(t *testing.T) {
 		s := newStore(t)
 		for round := range 5 {
