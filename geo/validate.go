@@ -207,10 +207,14 @@ func validatePolygon(i int, p orb.Polygon, probs []Problem) []Problem {
 			continue
 		}
 		if x, ok := ringsConflict(shell, h); ok {
-			en, zh := where(i, j, h.idx[x.ia])
-			probs = append(probs, Problem{Code: CodeHoleCrossesShell, Polygon: i, Ring: j, Vertex: h.idx[x.ia], Point: x.pt,
-				Message:   fmt.Sprintf("%s: the hole %s the shell at (%s); a hole must lie inside its shell, touching it at single points at most: correct the hole's vertices or cut the parcel into separate polygons", en, x.verb(), fmtPt(x.pt)),
-				MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s外环；洞必须位于外环之内，最多只能在单点处接触：请修正洞的顶点，或将宗地拆分为多个多边形", zh, fmtPt(x.pt), x.verbZH())})
+			en, zh := where(i, j, h.idx[x.ib])
+			verb, verbZH := x.verb(), x.verbZH()
+			if x.kind == xTouch {
+				verb, verbZH = "touches a second time, cutting the polygon in two,", "第二次接触"
+			}
+			probs = append(probs, Problem{Code: CodeHoleCrossesShell, Polygon: i, Ring: j, Vertex: h.idx[x.ib], Point: x.pt,
+				Message:   fmt.Sprintf("%s: the hole %s the shell at (%s); a hole must lie inside its shell, touching it at one point at most: correct the hole's vertices or cut the parcel into separate polygons", en, verb, fmtPt(x.pt)),
+				MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s外环；洞必须位于外环之内，最多只能在一个点处接触：请修正洞的顶点，或将宗地拆分为多个多边形", zh, fmtPt(x.pt), verbZH)})
 			continue
 		}
 		if pt, k, loc := ringInsideRing(h, shell); loc == outside {
@@ -229,9 +233,13 @@ func validatePolygon(i int, p orb.Polygon, probs []Problem) []Problem {
 			}
 			if x, ok := ringsConflict(a, b); ok {
 				en, zh := where(i, k, b.idx[x.ib])
+				verb, verbZH := x.verb(), x.verbZH()
+				if x.kind == xTouch {
+					verb, verbZH = "touches a second time", "第二次接触"
+				}
 				probs = append(probs, Problem{Code: CodeHolesOverlap, Polygon: i, Ring: k, Vertex: b.idx[x.ib], Point: x.pt,
-					Message:   fmt.Sprintf("%s: this hole %s hole %d at (%s); holes may touch only at single points: merge the two holes into one ring", en, x.verb(), j, fmtPt(x.pt)),
-					MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s第 %d 个内环；洞之间只能在单点处接触：请把两个洞合并为一个环", zh, fmtPt(x.pt), x.verbZH(), j)})
+					Message:   fmt.Sprintf("%s: this hole %s hole %d at (%s); holes may touch at one point at most: merge the two holes into one ring", en, verb, j, fmtPt(x.pt)),
+					MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s第 %d 个内环；洞之间最多只能在一个点处接触：请把两个洞合并为一个环", zh, fmtPt(x.pt), verbZH, j)})
 				continue
 			}
 			// Hole k inside hole j, or the other way round.
