@@ -21,7 +21,8 @@ import (
 // vertices and orientation are fixed on the way; unclosed rings are closed;
 // degenerate rings (fewer than 3 distinct vertices, or zero area) are
 // dropped. NaN/Inf coordinates cannot be repaired and give an error.
-func MakeValid(g orb.MultiPolygon) (orb.MultiPolygon, error) {
+func MakeValid(g orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
+	defer guard("make valid", &err)
 	var parts []sf.Geometry
 	for i, p := range g {
 		var acc sf.Geometry

@@ -23,7 +23,11 @@ import (
 // Union returns the union of all the inputs. It unions in a balanced binary
 // tree (cascaded union) over inputs sorted by position, so 500 adjacent
 // parcels do not re-overlay an ever-growing result 500 times.
-func Union(gs ...orb.MultiPolygon) (orb.MultiPolygon, error) {
+func Union(gs ...orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
+	defer guard("union", &err)
+	if err := checkFinite(gs...); err != nil {
+		return nil, err
+	}
 	parts := make([]sf.Geometry, 0, len(gs))
 	for _, g := range gs {
 		s := toSF(g)
@@ -79,7 +83,11 @@ func cascadedUnion(gs []sf.Geometry) (sf.Geometry, error) {
 }
 
 // Intersection returns a ∩ b.
-func Intersection(a, b orb.MultiPolygon) (orb.MultiPolygon, error) {
+func Intersection(a, b orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
+	defer guard("intersection", &err)
+	if err := checkFinite(a, b); err != nil {
+		return nil, err
+	}
 	if !boundsOverlap(a, b) {
 		return nil, nil
 	}
@@ -91,7 +99,11 @@ func Intersection(a, b orb.MultiPolygon) (orb.MultiPolygon, error) {
 }
 
 // Difference returns a − b.
-func Difference(a, b orb.MultiPolygon) (orb.MultiPolygon, error) {
+func Difference(a, b orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
+	defer guard("difference", &err)
+	if err := checkFinite(a, b); err != nil {
+		return nil, err
+	}
 	sa := toSF(a).AsGeometry()
 	if !boundsOverlap(a, b) {
 		g, err := sf.UnaryUnion(sa)
@@ -123,10 +135,15 @@ func IntersectionArea(a, b orb.MultiPolygon) (float64, error) {
 // Intersects reports whether a (a point, line, ring, polygon, bound or
 // collection of them) and the polygons b share at least one point, boundaries
 // included. It is exact in floating point: no tolerance.
-func Intersects(a orb.Geometry, b orb.MultiPolygon) bool {
-	if a == nil || len(b) == 0 {
+func Intersects(a orb.Geometry, b orb.MultiPolygon) (ok bool) {
+	if a == nil || len(b) == 0 || checkFinite(b) != nil {
 		return false
 	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
 	ab, bb := a.Bound(), b.Bound()
 	if !ab.Intersects(bb) {
 		return false
@@ -140,7 +157,15 @@ func Intersects(a orb.Geometry, b orb.MultiPolygon) bool {
 
 // ConvexHull returns the convex hull of g as a counter-clockwise polygon, or
 // nil when g has fewer than three non-collinear points.
-func ConvexHull(g orb.MultiPolygon) orb.Polygon {
+func ConvexHull(g orb.MultiPolygon) (hull orb.Polygon) {
+	if checkFinite(g) != nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			hull = nil
+		}
+	}()
 	h := toSF(g).ConvexHull()
 	p, ok := h.AsPolygon()
 	if !ok || p.IsEmpty() {
@@ -338,6 +363,31 @@ func intervalUnionLength(ivs [][2]float64) float64 {
 		}
 	}
 	return total + ce - cs
+}
+
+// checkFinite rejects NaN and ±Inf, which the overlay cannot handle.
+func checkFinite(gs ...orb.MultiPolygon) error {
+	for _, g := range gs {
+		for i, p := range g {
+			for j, r := range p {
+				for k, pt := range r {
+					if !finite(pt) {
+						en, _ := where(i, j, k)
+						return fmt.Errorf("geo: %s is (%v, %v): coordinates must be finite numbers", en, pt[0], pt[1])
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// guard turns a panic inside simplefeatures into an error, so one bad
+// geometry cannot take a server down.
+func guard(op string, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("geo: %s failed inside the overlay library (%v); check the inputs with Validate", op, r)
+	}
 }
 
 func boundsOverlap(a, b orb.MultiPolygon) bool {

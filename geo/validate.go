@@ -364,7 +364,7 @@ func validateParts(g orb.MultiPolygon, ok []bool) []Problem {
 			if !a.b.Intersects(b.b) {
 				continue
 			}
-			m, err := sf.Relate(a.p.AsGeometry(), b.p.AsGeometry())
+			m, err := relate(a.p, b.p)
 			if err != nil || len(m) != 9 {
 				continue
 			}
@@ -455,4 +455,10 @@ func ringSignedArea(pts []orb.Point) float64 {
 		s += ax*by - bx*ay
 	}
 	return s / 2
+}
+
+// relate is sf.Relate with panics turned into errors.
+func relate(a, b sf.Polygon) (m string, err error) {
+	defer guard("relate", &err)
+	return sf.Relate(a.AsGeometry(), b.AsGeometry())
 }
