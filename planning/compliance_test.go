@@ -1,0 +1,152 @@
+package planning
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"landplan/parcels"
+)
+
+func yes() *bool { b := true; return &b }
+func no() *bool  { b := false; return &b }
+
+func TestComplianceWorkedPark(t *testing.T) {
+	p := mustProfile(t)
+	in := ParkInput{SiteInput: workedSite()}
+	held, off, bus := 3000.0, 161.4, 150.0
+	in.Declared = Declared{SelfHeldNonProductionM2: &held, PropertyOfficeM2: &off, PropertyBusinessM2: &bus}
+	in.Units = []Unit{{ID: "U1", FloorAreaM2: 400}, {ID: "U2", FloorAreaM2: 399.5}, {ID: "U3", FloorAreaM2: 1200}}
+	in.Dorms = []DormUnit{{ID: "R1", FloorAreaM2: 30}, {ID: "R2", FloorAreaM2: 30.5}, {ID: "S1", Suite: true, FloorAreaM2: 60},
+		{ID: "S2", Suite: true, HighRise: true, FloorAreaM2: 70}, {ID: "S3", Suite: true, FloorAreaM2: 60.2}}
+	in.Dates = Dates{LandContract: parcels.NewDate(2025, time.August, 31), ConstructionStart: parcels.NewDate(2026, time.March, 1),
+		PublicityStart: parcels.NewDate(2026, time.May, 1), PublicityEnd: parcels.NewDate(2026, time.May, 8)}
+	in.AsOf = parcels.NewDate(2026, time.June, 1)
+	for i := 0; i < 15; i++ {
+		e := Enterprise{ID: string(rune('a' + i)), SameIndustry: yes(), Entered: parcels.NewDate(2026, 1, 1), PerMuClass: "B", MinPerMuClass: "C"}
+		if i < 5 {
+			e.SameIndustry = no()
+		}
+		in.Enterprises = append(in.Enterprises, e)
+	}
+	in.Enterprises[14].Transferred = parcels.NewDate(2030, 12, 31)
+	in.Enterprises[13].PerMuClass = "D"
+	in.JointShares = []Share{{"甲", 0.6}, {"乙", 0.4}}
+	done := 120000.0
+	in.City = &CityProgress{NewFloorAreaM2: &done}
+
+	r, err := Compliance(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		st    Status
+		value any
+	}{
+		"self_held_share":         {StatusPass, 3000.0 / 17600},
+		"property_rooms":          {StatusFail, 311.4}, // 161.4 + 150 < 322.8
+		"property_office_rooms":   {StatusPass, 161.4},
+		"property_business_rooms": {StatusFail, 150.0},
+		"unit_floor_area":         {StatusWarn, 399.5}, // "一般不得低于400": a warning
+		"dorm_room_area":          {StatusFail, 30.5},
+		"dorm_suite_area":         {StatusFail, 70.0}, // S2 70 ≤ 60+10 passes, S3 60.2 > 60 fails
+		"dorm_suite_share":        {StatusFail, 190.2 / 250.7},
+		"completion_acceptance":   {StatusUnknown, nil}, // due 2027-08-31, not yet
+		"admission_publicity":     {StatusPass, 7},
+		"enterprise_count":        {StatusPass, 15},
+		"same_industry_share":     {StatusFail, 10.0 / 15},
+		"transfer_lock":           {StatusFail, 1},
+		"per_mu_performance":      {StatusFail, 1},
+		"joint_shares":            {StatusPass, 1.0},
+		"city_target_floor_area":  {StatusWarn, 120000.0},
+	}
+	// 31 Aug + 6 months has no 31 Feb: the last day of February 2026, so a start on 1 March is late.
+	want["construction_start"] = struct {
+		st    Status
+		value any
+	}{StatusFail, "2026-03-01"}
+	for rule, w := range want {
+		c := checkOf(t, r.Checks, rule)
+		if c.Status != w.st {
+			t.Errorf("%s: status %s, want %s (%s)", rule, c.Status, w.st, c.Message)
+		}
+		switch v := w.value.(type) {
+		case float64:
+			approx(t, rule, num(t, c.Value), v, 1e-9)
+		case int:
+			if num(t, c.Value) != float64(v) {
+				t.Errorf("%s: value %v, want %d", rule, c.Value, v)
+			}
+		case string:
+			if c.Value != v {
+				t.Errorf("%s: value %v, want %s", rule, c.Value, v)
+			}
+		}
+		if c.Clause == "" || c.MessageZH == "" {
+			t.Errorf("%s: no clause or message", rule)
+		}
+	}
+	if r.Deadlines["construction_start"] != "2026-02-28" || r.Deadlines["completion_acceptance"] != "2027-08-31" {
+		t.Errorf("deadlines %v", r.Deadlines)
+	}
+	if r.Deadlines["admission_publicity_earliest_end"] != "2026-05-08" {
+		t.Errorf("publicity: %v", r.Deadlines)
+	}
+	if c := checkOf(t, r.Checks, "dorm_suite_area"); len(c.Subjects) != 1 || !strings.HasPrefix(c.Subjects[0], "S3") {
+		t.Errorf("only S3 breaks the suite limit: %v", c.Subjects)
+	}
+	if c := checkOf(t, r.Checks, "city_target_quality_parks"); c.Status != StatusUnknown {
+		t.Errorf("no figure → unknown: %s", c.Status)
+	}
+	// Checks come in clause order: 一(2) first, then (四)…
+	if r.Checks[0].Clause != "一(2)" || clauseOrder(r.Checks[len(r.Checks)-1].Clause) < clauseOrder("（二十一）") {
+		t.Errorf("order: first %s last %s", r.Checks[0].Clause, r.Checks[len(r.Checks)-1].Clause)
+	}
+	if txt := r.Text("zh"); !strings.Contains(txt, "汇总") || !strings.Contains(txt, "（二十一）") {
+		t.Errorf("text:\n%s", txt)
+	}
+}
+
+func TestComplianceEverythingMissingIsUnknown(t *testing.T) {
+	p := mustProfile(t)
+	r, err := Compliance(p, ParkInput{SiteParcels: []*parcels.Parcel{member(1, rect(0, 0, 100, 100)), member(2, rect(100, 0, 200, 100))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "site from parcels", r.Indicators.SiteAreaM2, 20000, 1e-3)
+	for _, c := range r.Checks {
+		if c.Status != StatusUnknown {
+			t.Errorf("%s: %s with nothing declared", c.Rule, c.Status)
+		}
+		if len(c.Missing) == 0 {
+			t.Errorf("%s: unknown must say what is missing", c.Rule)
+		}
+	}
+	if r.Summary[StatusUnknown] != len(r.Checks) || len(r.Checks) < 18 {
+		t.Errorf("summary %v of %d", r.Summary, len(r.Checks))
+	}
+}
+
+func TestCompliancePublicityAndOverdue(t *testing.T) {
+	p := mustProfile(t)
+	in := ParkInput{SiteInput: SiteInput{Site: rect(0, 0, 10, 10)},
+		Dates: Dates{LandContract: parcels.NewDate(2024, 1, 15), PublicityStart: parcels.NewDate(2024, 3, 1), PublicityEnd: parcels.NewDate(2024, 3, 7)},
+		AsOf:  parcels.NewDate(2024, 8, 1)}
+	r, _ := Compliance(p, in)
+	c := checkOf(t, r.Checks, "construction_start") // due 2024-07-15, nothing recorded on 2024-08-01
+	if c.Status != StatusFail || !strings.Contains(c.Message, "17 days late") {
+		t.Errorf("overdue: %+v", c)
+	}
+	if c := checkOf(t, r.Checks, "admission_publicity"); c.Status != StatusFail || num(t, c.Value) != 6 {
+		t.Errorf("6 days of publicity: %+v", c)
+	}
+}
+
+func TestAddMonthsClampsToMonthEnd(t *testing.T) {
+	for _, c := range []struct{ from, want string }{{"2025-08-31", "2026-02-28"}, {"2023-08-31", "2024-02-29"}, {"2024-01-15", "2024-07-15"}} {
+		d, _ := parcels.ParseDate(c.from)
+		if got := addMonths(d.Time, 6).Format(time.DateOnly); got != c.want {
+			t.Errorf("%s + 6 months = %s, want %s", c.from, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,507 @@
+package planning
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"landplan/parcels"
+)
+
+// Worked examples: every expected number below is computed by hand from the
+// rectangles' sides (metres), as a reviewer would.
+
+func TestLeftoverSandwichedStrip(t *testing.T) {
+	p := mustProfile(t)
+	// A 100×100 and B 100×100 with a 10 m strip between them.
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100)), member(2, rect(110, 0, 210, 100))},
+		Pieces:  []parcels.Piece{piece("S", rect(100, 0, 110, 100))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := findPiece(t, r, "S")
+	approx(t, "area_m2", s.AreaM2, 1000, 1e-4)
+	approx(t, "area_mu", s.AreaMu, 1.5, 1e-7)
+	approx(t, "shared_boundary_m", s.SharedBoundaryM, 200, 1e-4) // two 100 m sides
+	approx(t, "perimeter_m", s.PerimeterM, 220, 1e-4)
+	approx(t, "enclosure", s.Enclosure, 200.0/220, 1e-6)
+	if s.Kind != KindSandwiched || s.KindZH != "夹心地" {
+		t.Errorf("kind = %s %s, want sandwiched 夹心地", s.Kind, s.KindZH)
+	}
+	if !slices.Equal(s.Touches, []int64{1, 2}) {
+		t.Errorf("touches = %v, want [1 2]", s.Touches)
+	}
+	approx(t, "members_area_m2", r.MembersAreaM2, 20000, 1e-3)
+	approx(t, "merged_area_m2", r.MergedAreaM2, 21000, 1e-3)
+	approx(t, "leftover_area_m2", r.LeftoverAreaM2, 1000, 1e-3)
+	approx(t, "leftover_ratio", r.LeftoverRatio, 1000.0/21000, 1e-9)
+	approx(t, "leftover_ratio_members", r.LeftoverRatioMembers, 0.05, 1e-9)
+	if !s.Eligible || r.Verdict != VerdictEligible {
+		t.Errorf("eligible = %v, verdict = %s; want eligible", s.Eligible, r.Verdict)
+	}
+	for _, rs := range s.Reasons {
+		if rs.Clause != "（十七）" {
+			t.Errorf("reason %s cites %q", rs.Rule, rs.Clause)
+		}
+	}
+	txt := r.Text("zh")
+	for _, want := range []string{"1000.00 ÷ 21000.00 = 4.76%", "夹心地", "（十七）", "可纳入"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("zh text lacks %q:\n%s", want, txt)
+		}
+	}
+	if en := r.Text("en"); !strings.Contains(en, "L / T = 1000.00 / 21000.00 = 4.76%") {
+		t.Errorf("en text lacks the ratio arithmetic:\n%s", en)
+	}
+}
+
+// oneMemberOnePiece: member [0,100]×[0,100]; piece to its right, w metres wide, 100 m tall.
+func oneMemberOnePiece(t *testing.T, p *Profile, memberW, w float64) *LeftoverReport {
+	t.Helper()
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(7, rect(0, 0, memberW, 100))},
+		Pieces:  []parcels.Piece{piece("X", rect(memberW, 0, memberW+w, 100))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestLeftoverExactlyThreeMu(t *testing.T) {
+	p := mustProfile(t)
+	// 20 × 100 = 2000 m² = 3 亩 exactly; ratio 2000/12000 = 16.7% fails, so the size decides.
+	r := oneMemberOnePiece(t, p, 100, 20)
+	x := findPiece(t, r, "X")
+	approx(t, "area", x.AreaM2, 2000, 1e-4)
+	if r.RatioPasses {
+		t.Fatalf("ratio %.4f should fail", r.LeftoverRatio)
+	}
+	if !x.Eligible || r.Verdict != VerdictEligible {
+		t.Errorf("exactly 3 亩 must be eligible (≤ 3 亩): eligible=%v verdict=%s\n%s", x.Eligible, r.Verdict, r.Text("zh"))
+	}
+	if !r.Groups[0].Near || r.Groups[0].EllAreaM2 == nil || *r.Groups[0].EllAreaM2 >= 2000 {
+		t.Errorf("a piece on the 3 亩 line must show its (smaller) ellipsoidal area too: %+v", r.Groups[0])
+	}
+	// 20.01 × 100 = 2001 m² > 3 亩 and 2001/12001 > 10%: ineligible, remove it.
+	r = oneMemberOnePiece(t, p, 100, 20.01)
+	x = findPiece(t, r, "X")
+	if x.Eligible || r.Verdict != VerdictIneligible {
+		t.Errorf("2001 m² with ratio 16.7%% must be ineligible: %v %s", x.Eligible, r.Verdict)
+	}
+	if !slices.Equal(r.RemoveToPass, []string{"X"}) || r.RatioAfterRemoval == nil || *r.RatioAfterRemoval != 0 {
+		t.Errorf("remove_to_pass = %v (ratio after %v), want [X] and 0", r.RemoveToPass, r.RatioAfterRemoval)
+	}
+}
+
+func TestLeftoverExactlyTenPercent(t *testing.T) {
+	p := mustProfile(t)
+	// Member 270×100 = 27000; piece 30×100 = 3000 m² = 4.5 亩 (> 3 亩);
+	// merged 30000: 3000/30000 = 10% exactly → eligible by the cumulative test.
+	r := oneMemberOnePiece(t, p, 270, 30)
+	approx(t, "merged", r.MergedAreaM2, 30000, 1e-3)
+	approx(t, "ratio", r.LeftoverRatio, 0.10, 1e-12)
+	if !r.RatioPasses || r.Verdict != VerdictEligible {
+		t.Errorf("exactly 10%% must pass: %v %s\n%s", r.RatioPasses, r.Verdict, r.Text("en"))
+	}
+	if !r.Near {
+		t.Errorf("exactly 10%% is near the threshold")
+	}
+	// 30.01 m wide: 3001/30001 = 10.003% > 10%, 4.5015 亩 > 3 → ineligible.
+	r = oneMemberOnePiece(t, p, 270, 30.01)
+	approx(t, "ratio", r.LeftoverRatio, 3001.0/30001, 1e-9)
+	if r.RatioPasses || r.Verdict != VerdictIneligible {
+		t.Errorf("10.003%% must fail: %v %s", r.RatioPasses, r.Verdict)
+	}
+
+	// The members-only denominator: 3000/27000 = 11.1% → fails.
+	pm := *p
+	pm.LeftoverDenominator.Value = DenominatorMembers
+	r = oneMemberOnePiece(t, &pm, 270, 30)
+	approx(t, "ratio (members)", r.LeftoverRatio, 3000.0/27000, 1e-9)
+	if r.RatioPasses || r.Verdict != VerdictIneligible {
+		t.Errorf("members denominator: %v %s", r.RatioPasses, r.Verdict)
+	}
+	// "或" read as both: 10% passes but 4.5 亩 > 3 亩 → ineligible.
+	pb := *p
+	pb.LeftoverOr.Value = OrBoth
+	r = oneMemberOnePiece(t, &pb, 270, 30)
+	if !r.RatioPasses || r.Verdict != VerdictIneligible {
+		t.Errorf("both reading: ratio passes %v, verdict %s, want ineligible", r.RatioPasses, r.Verdict)
+	}
+	// Both: a 1.5 亩 piece at 1000/11000 = 9.1% passes both.
+	r = oneMemberOnePiece(t, &pb, 100, 10)
+	if r.Verdict != VerdictEligible {
+		t.Errorf("both reading, small piece and low ratio: %s", r.Verdict)
+	}
+}
+
+func TestLeftoverCornerOnlyContact(t *testing.T) {
+	p := mustProfile(t)
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))},
+		Pieces:  []parcels.Piece{piece("C", rect(100, 100, 110, 110))}, // meets the member at (100,100) only
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := findPiece(t, r, "C")
+	if c.Included || c.Eligible || len(c.Touches) != 0 || c.SharedBoundaryM != 0 {
+		t.Errorf("corner contact must not touch: %+v", c)
+	}
+	if r.Verdict != VerdictIneligible {
+		t.Errorf("verdict = %s", r.Verdict)
+	}
+	approx(t, "merged = members", r.MergedAreaM2, 10000, 1e-3)
+	approx(t, "leftover", r.LeftoverAreaM2, 0, 0)
+	if c.Reasons[0].Rule != "leftover_touch" || c.Reasons[0].Status != StatusFail {
+		t.Errorf("reason = %+v", c.Reasons[0])
+	}
+}
+
+func TestLeftoverOverlappingMembers(t *testing.T) {
+	p := mustProfile(t)
+	// A [0,100], B [90,190]: overlap 10×100 = 1000 m², union 19000.
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(2, rect(90, 0, 190, 100)), member(1, rect(0, 0, 100, 100))},
+		Pieces:  []parcels.Piece{piece("N", rect(0, 100, 190, 110))}, // 1900 m² along both tops
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "members_sum", r.MembersSumAreaM2, 20000, 1e-3)
+	approx(t, "members_area", r.MembersAreaM2, 19000, 1e-3)
+	approx(t, "merged", r.MergedAreaM2, 20900, 1e-3)
+	if len(r.Notes) == 0 || r.Notes[0].Code != "members_overlap" || !strings.Contains(r.Notes[0].Message, "1000.00") {
+		t.Errorf("notes = %+v", r.Notes)
+	}
+	n := findPiece(t, r, "N")
+	approx(t, "shared", n.SharedBoundaryM, 190, 1e-3)
+	if !slices.Equal(n.Touches, []int64{1, 2}) || n.Kind != KindCorner {
+		t.Errorf("touches %v kind %s", n.Touches, n.Kind)
+	}
+}
+
+func TestLeftoverPieceOverlappingMember(t *testing.T) {
+	p := mustProfile(t)
+	// Drawn [90,120]×[0,100] = 3000 m²; 1000 m² lies in the member: 2000 m² remain.
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))},
+		Pieces:  []parcels.Piece{piece("O", rect(90, 0, 120, 100))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := findPiece(t, r, "O")
+	if !o.Clipped || o.Reasons[0].Rule != "clipped" {
+		t.Fatalf("piece must be clipped and say so: %+v", o)
+	}
+	approx(t, "drawn", o.DrawnAreaM2, 3000, 1e-3)
+	approx(t, "area", o.AreaM2, 2000, 1e-3)
+	approx(t, "overlap", o.Reasons[0].Numbers["overlap_m2"], 1000, 1e-3)
+	approx(t, "shared", o.SharedBoundaryM, 100, 1e-3)
+	approx(t, "merged", r.MergedAreaM2, 12000, 1e-3)
+	if !o.Eligible { // 2000 m² = 3 亩
+		t.Errorf("clipped piece of 3 亩 must be eligible")
+	}
+	// A piece entirely inside a member adds nothing.
+	r, err = Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))},
+		Pieces:  []parcels.Piece{piece("I", rect(10, 10, 20, 20))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := findPiece(t, r, "I"); i.Eligible || i.Included || i.AreaM2 > 0.01 {
+		t.Errorf("inner piece: %+v", i)
+	}
+}
+
+func TestLeftoverMemberWithHoleDetected(t *testing.T) {
+	p := mustProfile(t)
+	withHole := poly(rectRing(0, 0, 100, 100), []orb.Point{{40, 40}, {40, 60}, {60, 60}, {60, 40}})
+	r, err := Leftover(p, LeftoverInput{Members: []*parcels.Parcel{member(1, withHole)}, Detect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "members", r.MembersAreaM2, 9600, 1e-3)
+	if len(r.Pieces) != 1 {
+		t.Fatalf("want the hole detected as one piece, got %d", len(r.Pieces))
+	}
+	d := r.Pieces[0]
+	if d.ID != "D1" || !d.Detected || d.Kind != KindSandwiched {
+		t.Errorf("detected piece %+v", d)
+	}
+	approx(t, "hole area", d.AreaM2, 400, 1e-3)
+	approx(t, "enclosure", d.Enclosure, 1, 1e-6)
+	approx(t, "merged", r.MergedAreaM2, 10000, 1e-3)
+	approx(t, "ratio", r.LeftoverRatio, 0.04, 1e-9)
+
+	// A registered parcel covering the hole leaves nothing to detect.
+	other := &parcels.Parcel{Meta: parcels.Meta{ID: 99}, Geometry: rect(40, 40, 60, 60)}
+	r, err = Leftover(p, LeftoverInput{Members: []*parcels.Parcel{member(1, withHole)}, Detect: true, Others: []*parcels.Parcel{other}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pieces) != 0 || r.Verdict != VerdictEligible {
+		t.Errorf("hole covered by parcel 99 must not be a piece: %d pieces", len(r.Pieces))
+	}
+	// Half covered: 20×10 = 200 m² remain.
+	other.Geometry = rect(40, 40, 60, 50)
+	r, err = Leftover(p, LeftoverInput{Members: []*parcels.Parcel{member(1, withHole)}, Detect: true, Others: []*parcels.Parcel{other}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pieces) != 1 {
+		t.Fatalf("pieces: %d", len(r.Pieces))
+	}
+	approx(t, "half hole", r.Pieces[0].AreaM2, 200, 1e-3)
+}
+
+func TestLeftoverHullPocketDetection(t *testing.T) {
+	p := mustProfile(t)
+	// L of two members: A [0,100]×[0,50], B [0,50]×[50,100]. Hull pocket: the
+	// triangle (100,50)-(50,100)-(50,50) = 1250 m², corner kind (2 of its 3 sides
+	// on members: 50+50 of 50+50+70.71).
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 50)), member(2, rect(0, 50, 50, 100))},
+		Detect:  true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pieces) != 1 {
+		t.Fatalf("pieces %d", len(r.Pieces))
+	}
+	d := r.Pieces[0]
+	approx(t, "pocket", d.AreaM2, 1250, 1e-3)
+	approx(t, "shared", d.SharedBoundaryM, 100, 1e-3)
+	approx(t, "enclosure", d.Enclosure, 100/(100+50*1.4142135623730951), 1e-6)
+	if d.Kind != KindCorner {
+		t.Errorf("kind = %s, want corner (enclosure %.3f < 0.6)", d.Kind, d.Enclosure)
+	}
+	// Drawn pieces are excluded from detection: draw the pocket, detect nothing more.
+	r, err = Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 50)), member(2, rect(0, 50, 50, 100))},
+		Pieces:  []parcels.Piece{piece("T", poly([]orb.Point{{50, 50}, {100, 50}, {50, 100}}))},
+		Detect:  true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Pieces) != 1 || r.Pieces[0].ID != "T" {
+		t.Errorf("pieces: %v", ids(r))
+	}
+}
+
+func ids(r *LeftoverReport) []string {
+	var out []string
+	for _, p := range r.Pieces {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func TestLeftoverGroupingTouchingPieces(t *testing.T) {
+	p := mustProfile(t)
+	// Member 300×50 = 15000. Pieces P1 [0,150]×[50,60], P2 [150,300]×[50,60]:
+	// 1500 m² each (2.25 亩), touching each other along 10 m → one group of
+	// 3000 m² = 4.5 亩 > 3 亩. Ratio 3000/18000 = 16.7% > 10%.
+	in := LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 300, 50))},
+		Pieces:  []parcels.Piece{piece("P1", rect(0, 50, 150, 60)), piece("P2", rect(150, 50, 300, 60))},
+	}
+	r, err := Leftover(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Groups) != 1 || !slices.Equal(r.Groups[0].Pieces, []string{"P1", "P2"}) {
+		t.Fatalf("groups = %+v", r.Groups)
+	}
+	approx(t, "group area", r.Groups[0].AreaM2, 3000, 1e-3)
+	if r.Verdict != VerdictIneligible {
+		t.Errorf("split remnant must not pass the 3 亩 test: %s", r.Verdict)
+	}
+	// Removing P1 leaves P2 alone: 1500 m² ≤ 3 亩, and 1500/16500 = 9.09%.
+	if !slices.Equal(r.RemoveToPass, []string{"P1"}) {
+		t.Errorf("remove_to_pass = %v", r.RemoveToPass)
+	}
+	approx(t, "ratio after", *r.RatioAfterRemoval, 1500.0/16500, 1e-9)
+
+	// Without grouping each piece passes the 3 亩 test on its own.
+	pg := *p
+	pg.GroupTouchingPieces.Enabled = false
+	r, err = Leftover(&pg, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != VerdictEligible {
+		t.Errorf("ungrouped: %s", r.Verdict)
+	}
+}
+
+func TestLeftoverRemovalNamesLargestFirst(t *testing.T) {
+	p := mustProfile(t)
+	// Members 200×100 = 20000. Big1 [200,250]×[0,100] 5000 m², Big2 [0,200]×[100,125]
+	// 5000 m² (7.5 亩 each; they meet only at the corner (200,100): not grouped),
+	// Small [-10,0]×[0,100] 1000 m². Ratio 11000/31000 = 35.5%.
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100)), member(2, rect(100, 0, 200, 100))},
+		Pieces: []parcels.Piece{piece("Big2", rect(0, 100, 200, 125)), piece("Small", rect(-10, 0, 0, 100)),
+			piece("Big1", rect(200, 0, 250, 100))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "ratio", r.LeftoverRatio, 11000.0/31000, 1e-9)
+	if r.Verdict != VerdictPartial || !findPiece(t, r, "Small").Eligible || findPiece(t, r, "Big1").Eligible {
+		t.Errorf("verdict %s", r.Verdict)
+	}
+	if len(r.Groups) != 3 {
+		t.Errorf("corner-touching pieces must not group: %+v", r.Groups)
+	}
+	// Big1 (tie on area, lower id) then Big2: 1000/21000 = 4.76%.
+	if !slices.Equal(r.RemoveToPass, []string{"Big1", "Big2"}) {
+		t.Errorf("remove_to_pass = %v", r.RemoveToPass)
+	}
+	approx(t, "ratio after", *r.RatioAfterRemoval, 1000.0/21000, 1e-9)
+}
+
+func TestLeftoverLeaseStates(t *testing.T) {
+	p := mustProfile(t)
+	ms := []*parcels.Parcel{
+		member(1, rect(0, 0, 10, 10)), member(2, rect(10, 0, 20, 10)), member(3, rect(20, 0, 30, 10)),
+		member(4, rect(30, 0, 40, 10)), member(5, rect(40, 0, 50, 10)),
+	}
+	ms[0].LeaseEnd = parcels.NewDate(2040, time.June, 30)
+	ms[1].LeaseEnd = parcels.NewDate(2045, time.March, 15)
+	ms[2].LandSource = parcels.SourceAllocated
+	ms[3].LandSource = parcels.SourceCollective
+	ms[3].LeaseEnd = parcels.NewDate(2099, 1, 1) // ignored: collective land has no grant term yet
+	r, err := Leftover(p, LeftoverInput{Members: ms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.Lease
+	if l.UnifiedEnd.String() != "2045-03-15" || l.LatestMember != 2 {
+		t.Fatalf("unified end %s from %d", l.UnifiedEnd, l.LatestMember)
+	}
+	want := []struct {
+		state       string
+		years, days int
+		total       int
+	}{{LeasePays, 4, 258, 1719}, {LeaseLatest, 0, 0, 0}, {LeaseAllocated, 0, 0, 0}, {LeaseCollective, 0, 0, 0}, {LeaseUnknownEnd, 0, 0, 0}}
+	for i, w := range want {
+		g := l.Members[i]
+		if g.State != w.state || g.PayYears != w.years || g.PayDays != w.days || g.PayTotalDays != w.total {
+			t.Errorf("member %d: %+v, want %+v", g.Member, g, w)
+		}
+	}
+	if len(r.Flags) != 2 || r.Flags[0].Flag != "allocated_land_pays_first" || r.Flags[0].ParcelID != 3 ||
+		r.Flags[1].Flag != "collective_land_expropriate_first" || r.Flags[1].ParcelID != 4 || r.Flags[0].Clause != "（十七）" {
+		t.Errorf("flags = %+v", r.Flags)
+	}
+	if !strings.Contains(r.Text("zh"), "补缴 4 年 258 天（共 1719 天）") {
+		t.Errorf("text lacks the years to pay:\n%s", r.Text("zh"))
+	}
+}
+
+func TestLeftoverNoPiecesAndBadInput(t *testing.T) {
+	p := mustProfile(t)
+	r, err := Leftover(p, LeftoverInput{Members: []*parcels.Parcel{member(1, rect(0, 0, 10, 10))}})
+	if err != nil || r.Verdict != VerdictEligible || len(r.Pieces) != 0 {
+		t.Errorf("no pieces: %v %v", err, r)
+	}
+	for name, in := range map[string]LeftoverInput{
+		"no members":   {},
+		"zero id":      {Members: []*parcels.Parcel{member(0, rect(0, 0, 1, 1))}},
+		"duplicate id": {Members: []*parcels.Parcel{member(1, rect(0, 0, 1, 1)), member(1, rect(1, 0, 2, 1))}},
+		"dup piece":    {Members: []*parcels.Parcel{member(1, rect(0, 0, 1, 1))}, Pieces: []parcels.Piece{piece("a", rect(1, 0, 2, 1)), piece("a", rect(2, 0, 3, 1))}},
+	} {
+		if _, err := Leftover(p, in); parcels.ErrorCode(err) != parcels.EINVALID {
+			t.Errorf("%s: err = %v, want invalid", name, err)
+		}
+	}
+}
+
+// Properties.
+
+func zoneInput() LeftoverInput {
+	return LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100)), member(2, rect(110, 0, 210, 100)),
+			member(3, rect(0, 110, 210, 200)), member(4, rect(220, 0, 300, 200))},
+		Pieces: []parcels.Piece{piece("strip", rect(100, 0, 110, 100)), piece("", rect(0, 100, 100, 110)),
+			piece("", rect(110, 100, 210, 110)), piece("big", rect(300, 0, 340, 200))},
+		Detect: true,
+	}
+}
+
+func verdicts(r *LeftoverReport) map[string]bool {
+	m := map[string]bool{}
+	for _, p := range r.Pieces {
+		m[p.ID] = p.Eligible
+	}
+	return m
+}
+
+func TestLeftoverPropertyNonTouchingPieceChangesNothing(t *testing.T) {
+	p := mustProfile(t)
+	in := zoneInput()
+	base, err := Leftover(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Pieces = append(in.Pieces, piece("far", rect(1000, 1000, 1100, 1100)), piece("corner", rect(340, 200, 350, 210)))
+	more, err := Leftover(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, vm := verdicts(base), verdicts(more)
+	for id, e := range vb {
+		if vm[id] != e {
+			t.Errorf("piece %s changed verdict %v → %v", id, e, vm[id])
+		}
+	}
+	if vm["far"] || vm["corner"] {
+		t.Errorf("non-touching pieces are never eligible")
+	}
+	if base.MergedAreaM2 != more.MergedAreaM2 || base.LeftoverRatio != more.LeftoverRatio {
+		t.Errorf("merged/ratio changed: %v %v / %v %v", base.MergedAreaM2, more.MergedAreaM2, base.LeftoverRatio, more.LeftoverRatio)
+	}
+}
+
+func TestLeftoverPropertyOrderIndependent(t *testing.T) {
+	p := mustProfile(t)
+	in := zoneInput()
+	in.Others = []*parcels.Parcel{{Meta: parcels.Meta{ID: 50}, Geometry: rect(210, 100, 220, 150)}}
+	want, err := Leftover(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wj, _ := json.Marshal(want)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 8; i++ {
+		in2 := in
+		in2.Members = slices.Clone(in.Members)
+		in2.Pieces = slices.Clone(in.Pieces)
+		rng.Shuffle(len(in2.Members), func(a, b int) { in2.Members[a], in2.Members[b] = in2.Members[b], in2.Members[a] })
+		rng.Shuffle(len(in2.Pieces), func(a, b int) { in2.Pieces[a], in2.Pieces[b] = in2.Pieces[b], in2.Pieces[a] })
+		got, err := Leftover(p, in2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gj, _ := json.Marshal(got); string(gj) != string(wj) {
+			t.Fatalf("shuffle %d changed the report:\n%s\nvs\n%s", i, got.Text("en"), want.Text("en"))
+		}
+	}
+	if want.MergedAreaM2 < want.MembersAreaM2 {
+		t.Errorf("merged %v < members %v", want.MergedAreaM2, want.MembersAreaM2)
+	}
+}
