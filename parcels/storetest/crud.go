@@ -111,8 +111,8 @@ func testCRUD(t *testing.T, newStore Factory) {
 		if !p2.CreatedAt.Equal(p1.CreatedAt) {
 			t.Errorf("update changed CreatedAt from %s to %s", p1.CreatedAt, p2.CreatedAt)
 		}
-		if !p2.UpdatedAt.After(p1.UpdatedAt) {
-			t.Errorf("UpdatedAt %s is not after the create's %s", p2.UpdatedAt, p1.UpdatedAt)
+		if p2.UpdatedAt.Before(p1.UpdatedAt) {
+			t.Errorf("UpdatedAt %s is before the create's %s", p2.UpdatedAt, p1.UpdatedAt)
 		}
 		checkParcelFields(t, "updated parcel", p2, &want)
 		checkSite(t, "updated parcel", p2, SiteWant{Area: 10800})

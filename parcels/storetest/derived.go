@@ -54,6 +54,13 @@ func testDerived(t *testing.T, newStore Factory) {
 		checkSite(t, "parcel B", MustGetParcel(t, s, b.ID), SiteWant{Area: 8000})
 		checkOnParcel(t, s, a.ID, on...)
 		checkOnParcel(t, s, b.ID)
+		// Listed rows carry their derived values, exactly as Get returns them.
+		for _, p := range MustListParcels(t, s, parcels.Query{}).Items {
+			checkSameRow(t, "listed parcel vs Get", p, MustGetParcel(t, s, p.ID))
+		}
+		for _, x := range MustListBuildings(t, s, parcels.Query{}).Items {
+			checkSameRow(t, "listed building vs Get", x, MustGetBuilding(t, s, x.ID))
+		}
 	})
 
 	t.Run("BuildingWriteBumpsParcelVersionAndHistory", func(t *testing.T) {

@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"History", testHistory},
 		{"Tokens", testTokens},
 		{"Cancel", testCancel},
+		{"Edges", testEdges},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
