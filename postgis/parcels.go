@@ -209,6 +209,9 @@ func (db *DB) CreateParcels(ctx context.Context, in []*parcels.Parcel, actor str
 	geoms := make([][]byte, len(in))
 	attrs := make([][]byte, len(in))
 	err := parallel(len(in), func(i int) error {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("postgis: %w", ctx.Err())
+		}
 		if in[i] == nil {
 			return invalidf(fmt.Sprintf("#%d", i), "缺少宗地", "no parcel")
 		}
