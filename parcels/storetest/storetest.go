@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"Tokens", testTokens},
 		{"Cancel", testCancel},
 		{"Edges", testEdges},
+		{"Consistency", testConsistency},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
