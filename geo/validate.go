@@ -21,6 +21,7 @@ const (
 	CodeHoleOutsideShell  = "hole_outside_shell"    // a hole lies outside its shell
 	CodeHoleCrossesShell  = "hole_crosses_shell"    // a hole crosses or runs along its shell
 	CodeHolesOverlap      = "holes_overlap"         // two holes cross, run along or nest in each other
+	CodeDegenerateRing    = "degenerate_ring"       // a simple ring whose area is 0, NaN or Inf in float64
 	CodePolygonsOverlap   = "polygons_overlap"      // two polygons of a multipolygon overlap
 	CodePolygonsShareEdge = "polygons_share_edge"   // two polygons of a multipolygon share an edge
 	CodeOutsideChina      = "outside_china"         // lon/lat outside lon 73–136, lat 3–54
@@ -323,8 +324,16 @@ func validateRing(i, j int, r orb.Ring, probs []Problem) ([]Problem, ringInfo) {
 				zh, info.idx[x.ia]+1, other+1, fmtPt(x.pt), x.selfVerbZH())})
 		return probs, info
 	}
-	info.ok = true
 	a := ringSignedArea(info.pts)
+	if a == 0 || math.IsNaN(a) || math.IsInf(a, 0) {
+		// Cannot happen for a simple ring with sane coordinates, but
+		// magnitudes near the float64 limits over- or underflow.
+		en, zh := where(i, j, -1)
+		return append(probs, Problem{Code: CodeDegenerateRing, Polygon: i, Ring: j, Vertex: -1, Point: r[0],
+			Message:   fmt.Sprintf("%s encloses no measurable area (area %v); check the coordinates' units and magnitude", en, a),
+			MessageZH: fmt.Sprintf("%s的面积无法计算（%v）；请检查坐标的单位和数量级", zh, a)}), info
+	}
+	info.ok = true
 	if (j == 0 && a < 0) || (j > 0 && a > 0) {
 		want, wantZH := "counter-clockwise", "逆时针"
 		if j > 0 {
