@@ -100,6 +100,8 @@ func testCRUD(t *testing.T, newStore Factory) {
 			Geometry:         Rect(0, 0, 120, 90),
 		}
 		want := *up
+		// Derived values and UpdatedBy sent by the caller are ignored.
+		up.AreaM2, up.FootprintAreaM2, up.BuildingCount, up.UpdatedBy = 1, 2, 99, "mallory"
 		time.Sleep(5 * time.Millisecond) // UpdatedAt must move on
 		t0 := time.Now()
 		p2 := MustUpdateParcel(t, s, up, Bob)
@@ -232,6 +234,7 @@ func testCRUD(t *testing.T, newStore Factory) {
 			Geometry:            Rect(210, 10, 250, 30), // moved onto pb: 800 m²
 		}
 		want := *up
+		up.ParcelID, up.FootprintAreaM2, up.FloorAreaM2 = pa.ID, 1, 2 // derived: ignored
 		time.Sleep(5 * time.Millisecond)
 		t0 := time.Now()
 		b2 := MustUpdateBuilding(t, s, up, Bob)

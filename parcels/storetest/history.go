@@ -131,6 +131,15 @@ func testHistory(t *testing.T, newStore Factory) {
 		}
 		want = append(want, wantChange{parcels.OpUpdate, 6, Bob})
 		checkHistory(t, "parcel A", MustHistory(t, s, parcels.KindParcel, st.A.ID), parcels.KindParcel, st.A.ID, want...)
+		// Seq is store-wide write order: A's create, then B1's create with the
+		// recomputation of A it caused (one write, in either order), then
+		// S's move.
+		ha, hb1 := MustHistory(t, s, parcels.KindParcel, st.A.ID), MustHistory(t, s, parcels.KindBuilding, st.B1.ID)
+		if len(ha) > 1 && len(hb1) > 0 && len(hb) > 1 &&
+			!(ha[0].Seq < hb1[0].Seq && ha[0].Seq < ha[1].Seq && hb1[0].Seq < hb[1].Seq && ha[1].Seq < hb[1].Seq) {
+			t.Errorf("Seq is not store-wide write order: A create %d, B1 create %d, A recompute %d, S move %d",
+				ha[0].Seq, hb1[0].Seq, ha[1].Seq, hb[1].Seq)
+		}
 	})
 
 	t.Run("RestoreOldVersion", func(t *testing.T) {
