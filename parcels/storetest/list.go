@@ -111,6 +111,16 @@ func testList(t *testing.T, newStore Factory) {
 			{"IsNullOwner", parcels.IsNull{Prop: "owner"}, []int{2}},
 			{"IsNullDate", parcels.IsNull{Prop: "lease_start"}, []int{2}},
 			{"NotIsNull", parcels.Not{X: parcels.IsNull{Prop: "code"}}, []int{0, 1, 2, 4, 5}},
+			// Unset values compare as "" and 0 (parcels.Match: "an unset value
+			// compares as \"\" or 0"), in every store alike.
+			{"UnsetDateComparesAsEmpty", parcels.Compare{Prop: "lease_end", Op: "<", Value: "2030-01-01"}, []int{2, 4}},
+			{"UnsetStringNe", parcels.Compare{Prop: "owner", Op: "<>", Value: "张三"}, []int{1, 2, 3, 4, 5}},
+			{"UnsetStringEqEmpty", parcels.Compare{Prop: "owner", Op: "=", Value: ""}, []int{2}},
+			{"UnsetNumberIsZero", parcels.Compare{Prop: "registered_area_m2", Op: "=", Value: 0.0}, []int{2}},
+			// Strings order by code point (UTF-8 bytes), not by a locale:
+			// "" < "Zhao" < "a" < any Chinese text.
+			{"StringOrderIsCodePoint", parcels.Compare{Prop: "owner", Op: "<", Value: "a"}, []int{2, 5}},
+			{"ChineseAfterASCII", parcels.Compare{Prop: "name", Op: ">", Value: "z"}, []int{0, 1, 2, 3}},
 			// A strip through parcels 0 and 1 only (y 10..20, x 50..250).
 			{"Intersects", parcels.Intersects{Geometry: Rect(50, 10, 250, 20)}, []int{0, 1}},
 			{"IntersectsAndCompare", parcels.And{parcels.Intersects{Geometry: Rect(50, 10, 250, 20)}, parcels.Compare{Prop: "owner", Op: "=", Value: "李四"}}, []int{1}},
