@@ -509,7 +509,7 @@ var cs2csPoints = [][5]float64{
 	{4554, 26.274, 135.000246, 2907191.059026, 500024.571542},
 	{4554, 39.411, 135.800369, 4364438.633242, 568930.629584},
 	{4554, 52.548, 137.200492, 5826596.843023, 649263.594782},
-	{4554, 29.685, 138.5, 3290325.522737, 838871.532167},}
+	{4554, 29.685, 138.5, 3290325.522737, 838871.532167}}
 
 // TestForwardMatchesPROJ: ≤ 0.1 mm everywhere within 3.5° of the CM (the
 // table is printed to 1 µm).
@@ -630,4 +630,40 @@ func TestFastMatchesForward(t *testing.T) {
 		t.Error("30 km ring took the fast path")
 	}
 	near(t, "big ring", CadastralArea(big, Zone3(40)), PlaneArea(Zone3(40).Project(big)), 1e-6)
+}
+
+// TestAreaCachesConcurrent: the expansion caches are shared by goroutines
+// (run with -race).
+func TestAreaCachesConcurrent(t *testing.T) {
+	g := orb.MultiPolygon{}
+	for i := 0; i < 64; i++ {
+		lon, lat := 118+float64(i)*0.07, 24+float64(i)*0.2
+		g = append(g, orb.Polygon{{{lon, lat}, {lon + 0.001, lat}, {lon + 0.001, lat + 0.001}, {lon, lat + 0.001}, {lon, lat}}})
+	}
+	z := Zone3(40)
+	want := make([]float64, len(g))
+	wantE := make([]float64, len(g))
+	for i, p := range g {
+		want[i] = PlaneArea(z.Project(orb.MultiPolygon{p}))
+		wantE[i] = EllipsoidalArea(orb.MultiPolygon{p})
+	}
+	done := make(chan bool)
+	for w := 0; w < 4; w++ {
+		go func() {
+			ok := true
+			for k := 0; k < 20; k++ {
+				for i, p := range g {
+					if math.Abs(CadastralArea(orb.MultiPolygon{p}, z)-want[i]) > 1e-6 || EllipsoidalArea(orb.MultiPolygon{p}) != wantE[i] {
+						ok = false
+					}
+				}
+			}
+			done <- ok
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if !<-done {
+			t.Error("concurrent area differs")
+		}
+	}
 }
