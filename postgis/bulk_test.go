@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,16 +46,30 @@ func TestBulkInsert(t *testing.T) {
 		}
 		n = v
 	}
-	db := MustOpen(t)
+	// One connection, so the PostgreSQL backend that does the work is known
+	// and its CPU time can be read (the machine is shared: CPU times show
+	// what the wall clock hides).
+	db := MustOpenConns(t, 1)
+	var backend int
+	if err := db.Pool().QueryRow(t.Context(), "SELECT pg_backend_pid()").Scan(&backend); err != nil {
+		t.Fatal(err)
+	}
 	ps := bulkParcels(n)
+	goCPU0, pgCPU0 := processCPU(), backendCPU(backend)
 	t0 := time.Now()
 	got, err := db.CreateParcels(t.Context(), ps, "bulk")
 	d := time.Since(t0)
 	if err != nil {
 		t.Fatalf("CreateParcels(%d): %v", n, err)
 	}
+	goCPU, pgCPU := processCPU()-goCPU0, backendCPU(backend)-pgCPU0
 	rate := float64(n) / d.Seconds()
-	t.Logf("CreateParcels: %d parcels with derived values in %v = %.0f parcels/s", n, d.Round(time.Millisecond), rate)
+	var load string
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	t.Logf("CreateParcels: %d parcels with derived values in %v = %.0f parcels/s (Go CPU %v, PostgreSQL backend CPU %v, load average %s)",
+		n, d.Round(time.Millisecond), rate, goCPU.Round(time.Millisecond), pgCPU.Round(time.Millisecond), load)
 	if len(got) != n {
 		t.Fatalf("%d rows back, want %d", len(got), n)
 	}
@@ -101,4 +117,30 @@ func BenchmarkBulkInsert(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "parcels/s")
+}
+
+// processCPU is this process's user+system CPU time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// backendCPU is the user+system CPU time of a local PostgreSQL backend,
+// from /proc (0 when the database is not on this machine).
+func backendCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * (time.Second / 100) // USER_HZ
 }

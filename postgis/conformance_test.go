@@ -14,8 +14,14 @@ import (
 // when the test ends.
 func MustOpen(tb testing.TB) *postgis.DB {
 	tb.Helper()
+	return MustOpenConns(tb, 4)
+}
+
+// MustOpenConns is MustOpen with a pool of conns connections.
+func MustOpenConns(tb testing.TB, conns int32) *postgis.DB {
+	tb.Helper()
 	url := testdb.Fresh(tb)
-	db, err := postgis.Open(context.Background(), url, postgis.Options{MigrateOnOpen: true, MaxConns: 4})
+	db, err := postgis.Open(context.Background(), url, postgis.Options{MigrateOnOpen: true, MaxConns: conns})
 	if err != nil {
 		tb.Fatalf("postgis.Open: %v", err)
 	}

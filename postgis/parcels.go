@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"sync"
@@ -196,68 +197,53 @@ func (db *DB) DeleteParcel(ctx context.Context, id, version int64, actor string)
 	})
 }
 
-// CreateParcels stores ps in one transaction: checks and derived values are
-// computed in parallel goroutines, ids come from the sequence in one
-// round trip, rows and history go in by binary COPY, and buildings under
-// the new parcels are reassigned. A failure anywhere rolls everything back;
-// an EINVALID error names the feature ("#12").
+// CreateParcels stores ps in one transaction, as a pipeline: after the
+// write lock, the duplicate-code check and one round trip for the ids,
+// goroutines check, normalise and derive each parcel and encode its EWKB and
+// history record, in chunks, while the rows stream into a binary COPY in
+// input order; the history follows by COPY, then buildings under the new
+// parcels are reassigned. Any failure rolls everything back; an EINVALID
+// error names the first failing feature ("#12") whatever the scheduling.
+// The lock is held while the rows are checked: imports are rare, and the
+// alternative (check first, lock later) would hold twice the memory.
 func (db *DB) CreateParcels(ctx context.Context, in []*parcels.Parcel, actor string) ([]*parcels.Parcel, error) {
 	if len(in) == 0 {
 		return []*parcels.Parcel{}, nil
 	}
-	ps := make([]*parcels.Parcel, len(in))
-	geoms := make([][]byte, len(in))
-	attrs := make([][]byte, len(in))
-	err := parallel(len(in), func(i int) error {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return fmt.Errorf("postgis: %w", ctx.Err())
+	for i, p := range in {
+		if p == nil {
+			return nil, invalidf(fmt.Sprintf("#%d", i), "缺少宗地", "no parcel")
 		}
-		if in[i] == nil {
-			return invalidf(fmt.Sprintf("#%d", i), "缺少宗地", "no parcel")
-		}
-		p := copyParcel(in[i])
-		g, a, err := db.prepParcel(fmt.Sprintf("#%d", i), p)
-		if err != nil {
-			return err
-		}
-		if err := db.der.ParcelSite(p, nil); err != nil {
-			return err
-		}
-		ps[i], geoms[i], attrs[i] = p, g, a
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	err = db.write(ctx, actor, func(w *wtx) error {
-		if err := w.checkCodes(ps, nil); err != nil {
+	ps := make([]*parcels.Parcel, len(in))
+	err := db.write(ctx, actor, func(w *wtx) error {
+		if err := w.checkCodes(in, nil); err != nil {
 			return err
 		}
-		rows, err := w.tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence('parcels', 'id')) FROM generate_series(1, $1)", len(ps))
-		if err != nil {
+		// One round trip for n ids: safe because every insert into parcels
+		// holds the write lock, so nobody takes a value from the range.
+		var last int64
+		if err := w.tx.QueryRow(ctx, `SELECT setval(pg_get_serial_sequence('parcels', 'id'),
+			nextval(pg_get_serial_sequence('parcels', 'id')) + $1 - 1)`, int64(len(in))).Scan(&last); err != nil {
 			return err
 		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
+		first := last - int64(len(in)) + 1
+		src := newParcelSource(ctx, db, w, in, ps, first)
+		defer src.stop()
+		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"parcels"}, parcelCopyCols, src); err != nil {
+			if src.err != nil {
+				return src.err // the source's error, not COPY's report of it
+			}
 			return err
 		}
-		if len(ids) != len(ps) {
-			return errorf("got %d ids for %d parcels", len(ids), len(ps))
-		}
-		src := make([][]any, len(ps))
+		ids := make([]int64, len(ps))
+		w.hist = make([]histRec, 0, len(ps))
+		w.preHist = make(map[int64]int, len(ps))
 		for i, p := range ps {
-			p.ID, p.Version, p.CreatedAt, p.UpdatedAt, p.UpdatedBy = ids[i], 1, w.at, w.at, actor
-			src[i] = append([]any{p.ID}, parcelArgs(p, geoms[i], attrs[i])...)
-		}
-		cols := []string{"id", "version", "created_at", "updated_at", "updated_by", "code", "name", "owner", "land_use", "land_source",
-			"lease_start", "lease_end", "registered_area_m2", "status", "town", "attrs", "geom", "area_m2", "area_mu", "ellipsoidal_area_m2",
-			"footprint_area_m2", "floor_area_m2", "building_density", "plot_ratio", "building_count"}
-		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"parcels"}, cols, pgx.CopyFromRows(src)); err != nil {
-			return err
-		}
-		for _, p := range ps {
+			ids[i] = p.ID
 			w.primary[p.ID] = p
-			w.hist = append(w.hist, histRec{kind: parcels.KindParcel, id: p.ID, version: 1, op: parcels.OpCreate, after: p})
+			w.preHist[p.ID] = len(w.hist)
+			w.hist = append(w.hist, histRec{kind: parcels.KindParcel, id: p.ID, version: 1, op: parcels.OpCreate, after: p, pre: src.hist[i]})
 			w.notify(parcels.KindParcel, p.ID, parcels.OpCreate, p.Geometry)
 		}
 		// New parcels have no buildings yet, unless they cover existing ones:
@@ -269,6 +255,109 @@ func (db *DB) CreateParcels(ctx context.Context, in []*parcels.Parcel, actor str
 	}
 	return ps, nil
 }
+
+var parcelCopyCols = []string{"id", "version", "created_at", "updated_at", "updated_by", "code", "name", "owner", "land_use", "land_source",
+	"lease_start", "lease_end", "registered_area_m2", "status", "town", "attrs", "geom", "area_m2", "area_mu", "ellipsoidal_area_m2",
+	"footprint_area_m2", "floor_area_m2", "building_density", "plot_ratio", "building_count"}
+
+// copyChunk is the number of rows one goroutine prepares at a time.
+const copyChunk = 512
+
+// parcelSource is a pgx.CopyFromSource that yields the rows in input order
+// while worker goroutines prepare later chunks.
+type parcelSource struct {
+	in   []*parcels.Parcel
+	out  []*parcels.Parcel
+	rows [][]any
+	hist []json.RawMessage
+	done []chan error // one per chunk, closed (or sent an error) when ready
+	quit chan struct{}
+	once sync.Once
+	i    int // next row
+	err  error
+}
+
+func newParcelSource(ctx context.Context, db *DB, w *wtx, in, out []*parcels.Parcel, firstID int64) *parcelSource {
+	n := len(in)
+	chunks := (n + copyChunk - 1) / copyChunk
+	s := &parcelSource{in: in, out: out, rows: make([][]any, n), hist: make([]json.RawMessage, n),
+		done: make([]chan error, chunks), quit: make(chan struct{}), i: -1}
+	for k := range s.done {
+		s.done[k] = make(chan error, 1)
+	}
+	next := make(chan int)
+	go func() { // hand out chunks in order, so early chunks are ready first
+		defer close(next)
+		for k := 0; k < chunks; k++ {
+			select {
+			case next <- k:
+			case <-s.quit:
+				return
+			}
+		}
+	}()
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			for k := range next {
+				s.done[k] <- s.prepare(ctx, db, w, k, firstID)
+			}
+		}()
+	}
+	return s
+}
+
+// prepare readies chunk k: checks, derived values, EWKB, the COPY row and
+// the history record.
+func (s *parcelSource) prepare(ctx context.Context, db *DB, w *wtx, k int, firstID int64) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgis: %w", err)
+	}
+	for i := k * copyChunk; i < min((k+1)*copyChunk, len(s.in)); i++ {
+		p := copyParcel(s.in[i])
+		g, a, err := db.prepParcel(fmt.Sprintf("#%d", i), p)
+		if err != nil {
+			return err
+		}
+		if err := db.der.ParcelSite(p, nil); err != nil {
+			return err
+		}
+		p.ID, p.Version, p.CreatedAt, p.UpdatedAt, p.UpdatedBy = firstID+int64(i), 1, w.at, w.at, w.actor
+		s.rows[i] = append([]any{p.ID}, parcelArgs(p, g, a)...)
+		if s.hist[i], err = parcels.EncodeRow(p); err != nil {
+			return err
+		}
+		s.out[i] = p
+	}
+	return nil
+}
+
+func (s *parcelSource) Next() bool {
+	if s.err != nil {
+		return false
+	}
+	if s.i >= 0 {
+		s.rows[s.i] = nil // let the COPY row go once sent
+	}
+	s.i++
+	if s.i >= len(s.in) {
+		return false
+	}
+	if s.i%copyChunk == 0 {
+		if err := <-s.done[s.i/copyChunk]; err != nil {
+			s.err = err
+			s.stop()
+			return false
+		}
+	}
+	return true
+}
+
+func (s *parcelSource) Values() ([]any, error) { return s.rows[s.i], nil }
+
+func (s *parcelSource) Err() error { return s.err }
+
+// stop lets the workers finish early (after an error or a failed COPY).
+func (s *parcelSource) stop() { s.once.Do(func() { close(s.quit) }) }
 
 // parallel runs fn(0..n-1) on GOMAXPROCS goroutines and returns the error
 // of the lowest failing index, so a batch error names the first bad feature

@@ -30,6 +30,8 @@ type wtx struct {
 	// their site values without a separate version (their own write is
 	// the change).
 	primary map[int64]*parcels.Parcel
+	// preHist indexes the history records with a pre-encoded after, by parcel id.
+	preHist map[int64]int
 	// dirty are parcels whose site values must be recomputed before commit.
 	dirty map[int64]bool
 	hist  []histRec
@@ -45,6 +47,9 @@ type histRec struct {
 	op      parcels.Op
 	before  json.RawMessage
 	after   any // *parcels.Parcel, *parcels.Building, *parcels.Zone or nil
+	// pre is after already encoded (the bulk path encodes in parallel
+	// while COPY runs); settle clears it when it changes the row.
+	pre json.RawMessage
 }
 
 // write runs fn in a write transaction holding the write lock, then
@@ -174,6 +179,10 @@ func jsonArg(b json.RawMessage) *string {
 func encodeAll(hs []histRec) ([]json.RawMessage, error) {
 	out := make([]json.RawMessage, len(hs))
 	err := parallel(len(hs), func(i int) error {
+		if hs[i].pre != nil {
+			out[i] = hs[i].pre
+			return nil
+		}
 		b, err := encodeRow(hs[i].after)
 		out[i] = b
 		return err
@@ -389,6 +398,9 @@ func (w *wtx) settle() error {
 			WHERE id = $1`, p.ID, p.Version, p.UpdatedAt, p.UpdatedBy,
 			p.FootprintAreaM2, p.FloorAreaM2, p.BuildingDensity, p.PlotRatio, p.BuildingCount); err != nil {
 			return err
+		}
+		if i, ok := w.preHist[p.ID]; ok && isPrimary {
+			w.hist[i].pre = nil // encode the row as it is now
 		}
 		if !isPrimary {
 			if err := w.record(parcels.KindParcel, p.ID, p.Version, parcels.OpUpdate, &before, p); err != nil {
