@@ -14,18 +14,21 @@ import (
 // an explicit operation, used only when a person asks for it, because it
 // changes the shape: a bow-tie becomes two triangles.
 //
-// Like PostGIS ST_MakeValid (method "linework"), it keeps what the even-odd
-// rule calls inside: each ring is split at its self-intersections into simple
-// loops, the loops of one polygon (shell and holes) are combined by symmetric
-// difference, and the polygons of a multipolygon are unioned. Repeated
-// vertices and orientation are fixed on the way; unclosed rings are closed;
-// degenerate rings (fewer than 3 distinct vertices, or zero area) are
-// dropped. NaN/Inf coordinates cannot be repaired and give an error.
+// It follows PostGIS ST_MakeValid(g, 'method=structure'): each ring is split
+// at its self-intersections into simple loops and made valid by the even-odd
+// rule (loops combined by symmetric difference); each polygon is its shell
+// minus the union of its holes, so a hole never adds land, even where it
+// pokes out of the shell (an island inside a hole is dropped, as in PostGIS:
+// give islands as polygons of their own); the polygons of a multipolygon
+// are unioned. Repeated vertices and orientation are fixed on the way,
+// unclosed rings are closed, degenerate rings (fewer than 3 distinct
+// vertices, or no area) are dropped. NaN/Inf cannot be repaired: error.
 func MakeValid(g orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 	defer guard("make valid", &err)
 	var parts []sf.Geometry
 	for i, p := range g {
-		var acc sf.Geometry
+		var shell sf.Geometry
+		var holes []sf.Geometry
 		for j, r := range p {
 			for k, pt := range r {
 				if !finite(pt) {
@@ -33,25 +36,32 @@ func MakeValid(g orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 					return nil, fmt.Errorf("geo: make valid: %s is (%v, %v); fix the coordinate first", en, pt[0], pt[1])
 				}
 			}
-			for _, loop := range splitLoops(nodeRing(distinctRing(r))) {
-				lp, ok := ringToSF(orientRing(closeRing(loop), true))
-				if !ok {
-					continue
-				}
-				lg := sf.NewPolygon([]sf.LineString{lp}).AsGeometry()
-				if acc.IsEmpty() {
-					acc = lg
-					continue
-				}
-				x, err := sf.SymmetricDifference(acc, lg)
-				if err != nil {
-					return nil, wrapOverlay(err, "make valid")
-				}
-				acc = x
+			area, err := evenOddRing(r)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case area.IsEmpty():
+			case j == 0:
+				shell = area
+			default:
+				holes = append(holes, area)
 			}
 		}
-		if !acc.IsEmpty() {
-			parts = append(parts, acc)
+		if shell.IsEmpty() {
+			continue
+		}
+		if len(holes) > 0 {
+			h, err := cascadedUnion(holes)
+			if err != nil {
+				return nil, err
+			}
+			if shell, err = sf.Difference(shell, h); err != nil {
+				return nil, wrapOverlay(err, "make valid")
+			}
+		}
+		if !shell.IsEmpty() {
+			parts = append(parts, shell)
 		}
 	}
 	if len(parts) == 0 {
@@ -62,10 +72,36 @@ func MakeValid(g orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 		return nil, err
 	}
 	out := fromSF(u)
+	if len(out) == 0 {
+		return nil, errors.New("geo: make valid: nothing with an area is left")
+	}
 	if probs := Validate(out); len(probs) > 0 {
 		return nil, fmt.Errorf("geo: make valid: result still invalid: %s", probs[0].Message)
 	}
 	return out, nil
+}
+
+// evenOddRing is the area a ring encloses by the even-odd rule, as a valid
+// simplefeatures geometry (empty when it encloses nothing).
+func evenOddRing(r orb.Ring) (sf.Geometry, error) {
+	var acc sf.Geometry
+	for _, loop := range splitLoops(nodeRing(distinctRing(r))) {
+		lp, ok := ringToSF(orientRing(closeRing(loop), true))
+		if !ok {
+			continue
+		}
+		lg := sf.NewPolygon([]sf.LineString{lp}).AsGeometry()
+		if acc.IsEmpty() {
+			acc = lg
+			continue
+		}
+		x, err := sf.SymmetricDifference(acc, lg)
+		if err != nil {
+			return sf.Geometry{}, wrapOverlay(err, "make valid")
+		}
+		acc = x
+	}
+	return acc, nil
 }
 
 // distinctRing drops consecutive duplicates and the closing vertex.
