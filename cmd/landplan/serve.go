@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"landplan/api"
+	"landplan/demo"
+	"landplan/parcels"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	seed := fs.Bool("demo", false, "seed the demo industrial area into an empty store")
+	migrate := fs.Bool("migrate", false, "apply database migrations before serving (PostGIS)")
+	anon := fs.String("anonymous-role", "", "role of requests without a token: viewer|planner|editor|none (default: viewer on GeoPackage, none on PostGIS)")
+	profile := fs.String("profile", "linhai", "planning policy profile")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	st, err := sf.open(ctx, *migrate)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *seed || st.isDefault {
+		// demo.Seed does nothing when the store already has parcels.
+		t0 := time.Now()
+		if err := demo.Seed(ctx, st); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+		log.Info("demo data ready", "store", st.where, "took", time.Since(t0).Round(time.Millisecond))
+	}
+
+	role := parcels.Role(*anon)
+	switch {
+	case *anon == "" && st.embedded:
+		role = parcels.RoleViewer
+	case *anon == "" || *anon == "none":
+		role = ""
+	case !role.Valid():
+		return fmt.Errorf("--anonymous-role %q: want viewer, planner, editor or none", *anon)
+	}
+	srv, err := api.New(api.Config{
+		Store: st, Zone: parcels.LinhaiZone, Profile: *profile,
+		AnonymousRole: role, Logger: log, Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // large imports
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	// Tests and scripts read this line to find the port when --addr ends in :0.
+	fmt.Fprintf(stderr, "landplan: listening on http://%s (store: %s)\n", ln.Addr(), st.where)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
