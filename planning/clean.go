@@ -4,7 +4,20 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"landplan/geo"
 )
+
+// tidy returns g unchanged when it is valid, else geo.MakeValid(g). Overlay
+// on projected coordinates can join two pockets by a zero-width bridge along
+// a straight edge (valid to the overlay, self-touching to geo.Validate);
+// MakeValid splits them so later overlay and measurement see clean polygons.
+func tidy(g orb.MultiPolygon) (orb.MultiPolygon, error) {
+	if len(geo.Validate(g)) == 0 {
+		return g, nil
+	}
+	return geo.MakeValid(g)
+}
 
 // spikeTolM is the distance (plane metres) under which a vertex counts as
 // lying on the line through its neighbours. Overlay on coordinates that went
@@ -14,7 +27,7 @@ import (
 // perimeters and shared boundaries. 0.1 mm is far below survey precision.
 const spikeTolM = 1e-4
 
-// clean removes spikes and collinear vertices from plane polygons and drops
+// clean removes zero-width spikes from plane polygons and drops
 // rings left with fewer than three vertices (and polygons without a shell).
 func clean(g orb.MultiPolygon) orb.MultiPolygon {
 	var out orb.MultiPolygon
@@ -51,7 +64,10 @@ func cleanRing(r orb.Ring) orb.Ring {
 		changed = false
 		for i := 0; i < len(pts) && len(pts) >= 3; i++ {
 			a, b, c := pts[(i+len(pts)-1)%len(pts)], pts[i], pts[(i+1)%len(pts)]
-			if a == c || distToLine(b, a, c) < spikeTolM {
+			// A spike: the ring runs out to b and straight back. Plain
+			// collinear vertices stay: they may be nodes other rings share.
+			back := (b[0]-a[0])*(c[0]-b[0])+(b[1]-a[1])*(c[1]-b[1]) < 0
+			if a == c || (back && distToLine(b, a, c) < spikeTolM) {
 				pts = append(pts[:i], pts[i+1:]...)
 				changed = true
 				i--
@@ -74,4 +90,26 @@ func distToLine(p, a, c orb.Point) float64 {
 		return math.Hypot(px, py)
 	}
 	return math.Abs(dx*py-dy*px) / l
+}
+
+// snapGridM is the grid (plane metres) detected gaps are snapped to before
+// they are validated: a bridge a nanometre wide between two pockets becomes a
+// zero-width touch that geo.Validate sees and geo.MakeValid splits, instead of
+// a near-degenerate polygon that later overlay cannot node. 1 µm changes an
+// area by at most perimeter × 1 µm.
+const snapGridM = 1e-6
+
+func snap(g orb.MultiPolygon) orb.MultiPolygon {
+	out := make(orb.MultiPolygon, len(g))
+	for i, p := range g {
+		out[i] = make(orb.Polygon, len(p))
+		for j, r := range p {
+			nr := make(orb.Ring, len(r))
+			for k, q := range r {
+				nr[k] = orb.Point{math.Round(q[0]/snapGridM) * snapGridM, math.Round(q[1]/snapGridM) * snapGridM}
+			}
+			out[i][j] = nr
+		}
+	}
+	return out
 }

@@ -259,9 +259,13 @@ func (r *IndicatorsReport) basisArea(p *Profile) float64 {
 	return r.SiteAreaM2
 }
 
-// clippedUnionArea is the area of (∪ gs) ∩ site, in plane metres. A single
-// footprint inside the site's bounds skips the union.
+// clippedUnionArea is the area of (∪ gs) ∩ site, in plane metres: the plain
+// sum when every footprint lies inside the site and none meet (simpleSum),
+// else by overlay.
 func clippedUnionArea(gs []orb.MultiPolygon, site orb.MultiPolygon) (float64, error) {
+	if a, ok := simpleSum(gs, site); ok {
+		return a, nil
+	}
 	u := gs[0]
 	if len(gs) > 1 {
 		var err error

@@ -504,21 +504,39 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 			cover = append(cover, d.plane)
 		}
 	}
-	rest := cand
+	var cu orb.MultiPolygon
 	if len(cover) > 0 {
-		cu, err := geo.Union(cover...)
-		if err != nil {
+		var err error
+		if cu, err = geo.Union(cover...); err != nil {
 			return nil, fmt.Errorf("planning: union of other parcels: %w", err)
 		}
-		var kept orb.MultiPolygon
-		for _, c := range cand { // per candidate: smaller overlays
-			d, err := geo.Difference(orb.MultiPolygon{c}, cu)
-			if err != nil {
-				return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
-			}
-			kept = append(kept, d...)
+	}
+	var rest orb.MultiPolygon
+	for _, c := range cand {
+		// Subtraction only shrinks a candidate: drop those already below the
+		// minimum area first. This also keeps the zero-area slivers that
+		// overlay leaves along straight hull edges out of further overlay,
+		// where they are not robust.
+		cm := snap(orb.MultiPolygon{c})
+		if geo.PlaneArea(cm) < p.MinPocketAreaM2 {
+			continue
 		}
-		rest = kept
+		cm, err := tidy(clean(cm))
+		if err != nil {
+			return nil, fmt.Errorf("planning: gap candidate: %w", err)
+		}
+		if len(cu) == 0 || !cu.Bound().Intersects(cm.Bound()) {
+			rest = append(rest, cm...)
+			continue
+		}
+		d, err := geo.Difference(cm, cu)
+		if err != nil {
+			return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
+		}
+		if d, err = tidy(clean(snap(d))); err != nil {
+			return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
+		}
+		rest = append(rest, d...)
 	}
 	var out []PieceReport
 	for _, poly := range clean(rest) {
@@ -556,7 +574,9 @@ func pieceAdjacency(p *Profile, pieces []PieceReport) ([][]int, error) {
 				return nil, err
 			}
 			touch := l >= p.MinSharedBoundaryM
-			if !touch {
+			// Detected pieces are disjoint from every other piece by
+			// construction; only two drawn pieces can overlap.
+			if !touch && !pieces[i].Detected && !pieces[j].Detected {
 				a, err := geo.IntersectionArea(pieces[i].plane, pieces[j].plane)
 				if err != nil {
 					return nil, err

@@ -1,0 +1,52 @@
+package planning
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"landplan/geo"
+)
+
+// The fast path must agree with overlay whenever it answers, and must not
+// answer when footprints cross the boundary, overlap, touch or lie outside.
+func TestSimpleSumAgreesWithOverlay(t *testing.T) {
+	z := geo.Zone3(40)
+	site := z.Project(rect(0, 0, 100, 100))
+	rng := rand.New(rand.NewPCG(3, 4))
+	answered := 0
+	for i := 0; i < 300; i++ {
+		var fps []orb.MultiPolygon
+		for k := 0; k < 1+rng.IntN(4); k++ {
+			x, y := rng.Float64()*110-5, rng.Float64()*110-5
+			fps = append(fps, z.Project(rect(x, y, x+5+rng.Float64()*30, y+5+rng.Float64()*30)))
+		}
+		u, err := geo.Union(fps...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := geo.IntersectionArea(u, site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := simpleSum(fps, site); ok {
+			answered++
+			approx(t, "fast path", got, want, 1e-6)
+		}
+	}
+	if answered < 20 {
+		t.Errorf("fast path answered only %d of 300", answered)
+	}
+	for name, fps := range map[string][]orb.MultiPolygon{
+		"crossing":    {z.Project(rect(90, 10, 110, 20))},
+		"overlapping": {z.Project(rect(10, 10, 30, 30)), z.Project(rect(20, 20, 40, 40))},
+		"touching":    {z.Project(rect(10, 10, 30, 30)), z.Project(rect(30, 10, 40, 30))},
+		"on boundary": {z.Project(rect(0, 10, 30, 30))},
+		"nested":      {z.Project(rect(10, 10, 50, 50)), z.Project(rect(20, 20, 30, 30))},
+	} {
+		if _, ok := simpleSum(fps, site); ok {
+			t.Errorf("%s: fast path must defer to overlay", name)
+		}
+	}
+}
