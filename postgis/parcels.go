@@ -214,6 +214,10 @@ func (db *DB) CreateParcels(ctx context.Context, in []*parcels.Parcel, actor str
 		if p == nil {
 			return nil, invalidf(fmt.Sprintf("#%d", i), "缺少宗地", "no parcel")
 		}
+		// Codes are checked against the table before the rows are prepared.
+		if err := checkText(fmt.Sprintf("#%d", i), "code", p.Code); err != nil {
+			return nil, err
+		}
 	}
 	ps := make([]*parcels.Parcel, len(in))
 	err := db.write(ctx, actor, func(w *wtx) error {

@@ -249,13 +249,17 @@ func (w *wtx) lockBuilding(id int64, allowDeleted bool) (*parcels.Building, bool
 // parcels. The primary parcels of this write are read as written (the
 // database has them too, in this transaction).
 func (w *wtx) candidates(g []byte) ([]*parcels.Parcel, error) {
-	rows, err := w.tx.Query(w.ctx, "SELECT "+parcelCols+` FROM parcels
-		WHERE deleted_at IS NULL AND geom && ST_GeomFromEWKB($1) AND ST_Intersects(geom, ST_GeomFromEWKB($1)) ORDER BY id`, g)
+	rows, err := w.tx.Query(w.ctx, candidatesSQL, g)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanParcel)
 }
+
+// candidatesSQL selects the live parcels intersecting the EWKB $1: && so
+// the GiST index finds them, ST_Intersects for the exact test.
+const candidatesSQL = "SELECT " + parcelCols + ` FROM parcels
+	WHERE deleted_at IS NULL AND geom && ST_GeomFromEWKB($1) AND ST_Intersects(geom, ST_GeomFromEWKB($1)) ORDER BY id`
 
 func collect[T any](rows pgx.Rows, scan func(pgx.Row, ...any) (T, error)) ([]T, error) {
 	defer rows.Close()
