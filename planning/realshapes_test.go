@@ -201,3 +201,49 @@ func TestRealShapesMatchPostGIS(t *testing.T) {
 		approx(t, "Σ members", r.MembersSumAreaM2, sum, 1e-9*sum)
 	}
 }
+
+// On real blocks with detection: a drawn piece that touches no member never
+// changes the other pieces' verdicts, the merged area or the ratio; shuffling
+// members and others never changes the report.
+func TestRealShapesProperties(t *testing.T) {
+	p := mustProfile(t)
+	all := loadCambridge(t)
+	for _, seed := range []int64{7, 222, 444} {
+		b := block(all, seed, 25)
+		in := LeftoverInput{Members: memberParcels(b), Detect: true, Others: others(all, b)}
+		base, err := Leftover(p, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Far from the block: 2 km east of its first member.
+		c := parcels.LinhaiZone.Project(b[0].g).Bound().Max
+		far := parcels.LinhaiZone.Unproject(orb.MultiPolygon{{{{c[0] + 2000, c[1]}, {c[0] + 2050, c[1]}, {c[0] + 2050, c[1] + 50}, {c[0] + 2000, c[1]}}}})
+		in2 := in
+		in2.Pieces = []parcels.Piece{{ID: "zz-far", Geometry: far}}
+		more, err := Leftover(p, in2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vb, vm := verdicts(base), verdicts(more)
+		for id, e := range vb {
+			if vm[id] != e {
+				t.Errorf("block %d: piece %s changed %v → %v", seed, id, e, vm[id])
+			}
+		}
+		if vm["zz-far"] || base.MergedAreaM2 != more.MergedAreaM2 || base.LeftoverRatio != more.LeftoverRatio {
+			t.Errorf("block %d: far piece changed the zone", seed)
+		}
+		rev := in
+		rev.Members = slices.Clone(in.Members)
+		rev.Others = slices.Clone(in.Others)
+		slices.Reverse(rev.Members)
+		slices.Reverse(rev.Others)
+		r2, err := Leftover(p, rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r2.Text("en") != base.Text("en") {
+			t.Errorf("block %d: reversed input changed the report", seed)
+		}
+	}
+}
