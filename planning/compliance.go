@@ -454,7 +454,7 @@ func cityChecks(p *Profile, c *CityProgress) []Check {
 func (r *ComplianceReport) Text(lang string) string {
 	en := lang == "en"
 	var b strings.Builder
-	b.WriteString(r.Indicators.Text(lang))
+	r.Indicators.writeFigures(&b, en)
 	fmt.Fprintf(&b, "%s\n", pick(en, "Park compliance:", "园区合规核查："))
 	writeChecks(&b, r.Checks, en)
 	fmt.Fprintf(&b, "%s pass %d, fail %d, warn %d, unknown %d\n", pick(en, "Summary:", "汇总："), r.Summary[StatusPass], r.Summary[StatusFail], r.Summary[StatusWarn], r.Summary[StatusUnknown])

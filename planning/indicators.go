@@ -402,8 +402,12 @@ func (r *IndicatorsReport) tallNote(p *Profile) bilingual {
 			unknownH++
 		}
 	}
-	en := fmt.Sprintf("; storeys over %g m count twice: %d building(s) [%s]", p.FARTallStorey.Value, len(tall), strings.Join(tall, ", "))
-	zh := fmt.Sprintf("；层高超过 %g 米的楼层加倍计算：%d 幢［%s］", p.FARTallStorey.Value, len(tall), strings.Join(tall, "、"))
+	en := fmt.Sprintf("; no storey over %g m", p.FARTallStorey.Value)
+	zh := fmt.Sprintf("；无层高超过 %g 米的楼层", p.FARTallStorey.Value)
+	if len(tall) > 0 {
+		en = fmt.Sprintf("; storeys over %g m count twice: %d building(s) [%s]", p.FARTallStorey.Value, len(tall), strings.Join(tall, ", "))
+		zh = fmt.Sprintf("；层高超过 %g 米的楼层加倍计算：%d 幢［%s］", p.FARTallStorey.Value, len(tall), strings.Join(tall, "、"))
+	}
 	if unknownH > 0 {
 		en += fmt.Sprintf(", %d building(s) without height and floors (rule not applied)", unknownH)
 		zh += fmt.Sprintf("，%d 幢缺少高度或层数（未适用）", unknownH)

@@ -100,22 +100,28 @@ func (r *LeftoverReport) Text(lang string) string {
 // Text renders the indicators for a reviewer.
 func (r *IndicatorsReport) Text(lang string) string {
 	var b strings.Builder
-	en := lang == "en"
+	r.writeFigures(&b, lang == "en")
+	writeChecks(&b, r.Checks, lang == "en")
+	return b.String()
+}
+
+// writeFigures writes the measured figures, without the checks.
+func (r *IndicatorsReport) writeFigures(b *strings.Builder, en bool) {
 	if en {
-		fmt.Fprintf(&b, "Site indicators (profile %s, cadastral plane area in EPSG:%d, basis %s)\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
-		fmt.Fprintf(&b, "  site area %s; ellipsoidal %.2f m²\n", geo.FormatArea(r.SiteAreaM2, "en"), r.SiteEllipsoidalAreaM2)
-		fmt.Fprintf(&b, "  footprints within the site %.2f m²; total floor area %s (%s); floor area counted for the plot ratio %s\n",
+		fmt.Fprintf(b, "Site indicators (profile %s, cadastral plane area in EPSG:%d, basis %s)\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
+		fmt.Fprintf(b, "  site area %s; ellipsoidal %.2f m²\n", geo.FormatArea(r.SiteAreaM2, "en"), r.SiteEllipsoidalAreaM2)
+		fmt.Fprintf(b, "  footprints within the site %.2f m²; total floor area %s (%s); floor area counted for the plot ratio %s\n",
 			r.FootprintAreaM2, fmtOpt(r.FloorAreaM2, "%.2f m²"), r.FloorAreaSource, fmtOpt(r.FARFloorAreaM2, "%.2f m²"))
 	} else {
-		fmt.Fprintf(&b, "场地指标（配置 %s，EPSG:%d 平面坐标解析法面积，基准 %s）\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
-		fmt.Fprintf(&b, "  场地面积 %s；椭球面积 %.2f 平方米\n", geo.FormatArea(r.SiteAreaM2, "zh"), r.SiteEllipsoidalAreaM2)
-		fmt.Fprintf(&b, "  场地内建筑基底面积 %.2f 平方米；总建筑面积 %s（%s）；计容建筑面积 %s\n",
+		fmt.Fprintf(b, "场地指标（配置 %s，EPSG:%d 平面坐标解析法面积，基准 %s）\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
+		fmt.Fprintf(b, "  场地面积 %s；椭球面积 %.2f 平方米\n", geo.FormatArea(r.SiteAreaM2, "zh"), r.SiteEllipsoidalAreaM2)
+		fmt.Fprintf(b, "  场地内建筑基底面积 %.2f 平方米；总建筑面积 %s（%s）；计容建筑面积 %s\n",
 			r.FootprintAreaM2, fmtOpt(r.FloorAreaM2, "%.2f 平方米"), r.FloorAreaSource, fmtOpt(r.FARFloorAreaM2, "%.2f 平方米"))
 	}
 	if len(r.Buildings) > 0 {
-		fmt.Fprintf(&b, "  %s\n", pick(en, "buildings: label | use | footprint m² | floors | height m | floor area m² (source) | counted for FAR", "建筑：编号 | 用途 | 基底面积 | 层数 | 高度(米) | 建筑面积（来源）| 计容面积"))
+		fmt.Fprintf(b, "  %s\n", pick(en, "buildings: label | use | footprint m² | floors | height m | floor area m² (source) | counted for FAR", "建筑：编号 | 用途 | 基底面积 | 层数 | 高度(米) | 建筑面积（来源）| 计容面积"))
 		for _, x := range r.Buildings {
-			fmt.Fprintf(&b, "    %s | %s | %.2f | %d | %g | %s (%s) | %s\n", x.Label, orDash(x.Use), x.FootprintAreaM2, x.Floors, x.HeightM,
+			fmt.Fprintf(b, "    %s | %s | %.2f | %d | %g | %s (%s) | %s\n", x.Label, orDash(x.Use), x.FootprintAreaM2, x.Floors, x.HeightM,
 				fmtOpt(x.FloorAreaM2, "%.2f"), x.FloorAreaSource, fmtOpt(x.FARFloorAreaM2, "%.2f"))
 		}
 	}
@@ -129,12 +135,10 @@ func (r *IndicatorsReport) Text(lang string) string {
 		{"其中物业办公用房", "of which office", r.PropertyOfficeRequiredM2, "（五）"},
 		{"其中物业经营用房", "of which business", r.PropertyBusinessRequiredM2, "（五）"},
 	} {
-		fmt.Fprintf(&b, "  %s %s %s\n", pick(en, a.en, a.zh), fmtOpt(a.v, pick(en, "%.2f m²", "%.2f 平方米")), a.clause)
+		fmt.Fprintf(b, "  %s %s %s\n", pick(en, a.en, a.zh), fmtOpt(a.v, pick(en, "%.2f m²", "%.2f 平方米")), a.clause)
 	}
-	fmt.Fprintf(&b, "  %s %s；%s %s（二十二）\n", pick(en, "maintenance fund", "物业专项维修资金"), fmtOpt(r.MaintenanceFundYuan, pick(en, "%.2f yuan", "%.2f 元")),
+	fmt.Fprintf(b, "  %s %s；%s %s（二十二）\n", pick(en, "maintenance fund", "物业专项维修资金"), fmtOpt(r.MaintenanceFundYuan, pick(en, "%.2f yuan", "%.2f 元")),
 		pick(en, "warranty deposit", "物业保修金"), fmtOpt(r.WarrantyDepositYuan, pick(en, "%.2f yuan", "%.2f 元")))
-	writeChecks(&b, r.Checks, en)
-	return b.String()
 }
 
 func writeChecks(b *strings.Builder, cs []Check, en bool) {
