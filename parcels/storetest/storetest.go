@@ -16,6 +16,15 @@
 // and a failure names exactly one broken promise. A behaviour a store lacks is
 // a failing test, never a skip.
 //
+// The groups: CRUD (round trips of every field, Meta), Derived (areas,
+// building assignment, footprint clipped to the parcel, floor area, density,
+// plot ratio, recomputed on every write), Versions (stale versions, racing
+// writers), Geometry (EINVALID with Problems, repairs), Batch (order,
+// all-or-nothing with the failing "#index"), List (every Expr form, bbox,
+// intersects, keyset paging), Queryables, Zones, History (and Restore),
+// Tokens, Cancel (cancelled contexts), Edges and Consistency (what readers
+// see while writers work).
+//
 // Test geometry is drawn as rectangles in plane metres in parcels.LinhaiZone
 // (CGCS2000 3° zone 40) around Linhai (121.1°E, 28.85°N) and unprojected to
 // lon/lat, so every expected area, density and plot ratio is a hand
