@@ -116,19 +116,13 @@ func (w *wtx) restoreParcel(id int64, after []byte, deleted bool) error {
 	if err != nil {
 		return err
 	}
-	if deleted {
-		return w.saveParcelFrom(p, old, geom, attrs)
-	}
-	return w.saveParcel(p, old, geom, attrs, parcels.OpRestore)
-}
-
-// saveParcelFrom restores over a deleted row: the history's before is empty.
-func (w *wtx) saveParcelFrom(p, old *parcels.Parcel, geom, attrs []byte) error {
 	n := len(w.hist)
-	if err := w.saveParcel(p, old, geom, attrs, parcels.OpRestore); err != nil {
+	if err := w.saveParcel(p, old, geom, attrs, parcels.OpRestore, deleted); err != nil {
 		return err
 	}
-	w.hist[n].before = nil
+	if deleted {
+		w.hist[n].before = nil // restored over a deleted row: nothing was live before
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 
 	"landplan/parcels"
 )
@@ -52,7 +53,7 @@ func (db *DB) CreateParcel(ctx context.Context, in *parcels.Parcel, actor string
 			parcelArgs(p, geom, attrs)...).Scan(&p.ID); err != nil {
 			return err
 		}
-		return w.parcelWritten(p, nil, parcels.OpCreate)
+		return w.parcelWritten(p, nil, parcels.OpCreate, true)
 	})
 	if err != nil {
 		return nil, err
@@ -60,9 +61,9 @@ func (db *DB) CreateParcel(ctx context.Context, in *parcels.Parcel, actor string
 	return p, nil
 }
 
-// parcelWritten finishes a parcel write: history, notification, and the
-// buildings around the old and new geometry reassigned.
-func (w *wtx) parcelWritten(p, before *parcels.Parcel, op parcels.Op) error {
+// parcelWritten finishes a parcel write: history, notification, and, when
+// moved (its geometry or liveness changed), the buildings around it reassigned.
+func (w *wtx) parcelWritten(p, before *parcels.Parcel, op parcels.Op, moved bool) error {
 	w.primary[p.ID] = p
 	w.markDirty(p.ID)
 	var old parcels.Parcel
@@ -75,6 +76,9 @@ func (w *wtx) parcelWritten(p, before *parcels.Parcel, op parcels.Op) error {
 		return err
 	}
 	w.notify(parcels.KindParcel, p.ID, op, p.Geometry, old.Geometry)
+	if !moved {
+		return nil
+	}
 	return w.reassignAround([]int64{p.ID})
 }
 
@@ -149,7 +153,7 @@ func (db *DB) UpdateParcel(ctx context.Context, in *parcels.Parcel, actor string
 		if err := checkVersion(parcels.KindParcel, p.ID, in.Version, old.Version); err != nil {
 			return err
 		}
-		return w.saveParcel(p, old, geom, attrs, parcels.OpUpdate)
+		return w.saveParcel(p, old, geom, attrs, parcels.OpUpdate, false)
 	})
 	if err != nil {
 		return nil, err
@@ -157,8 +161,9 @@ func (db *DB) UpdateParcel(ctx context.Context, in *parcels.Parcel, actor string
 	return p, nil
 }
 
-// saveParcel writes p over the locked row old as the next version.
-func (w *wtx) saveParcel(p, old *parcels.Parcel, geom, attrs []byte, op parcels.Op) error {
+// saveParcel writes p over the locked row old as the next version; wasDeleted
+// tells that old is a deleted row being restored.
+func (w *wtx) saveParcel(p, old *parcels.Parcel, geom, attrs []byte, op parcels.Op, wasDeleted bool) error {
 	if err := w.checkCodes([]*parcels.Parcel{p}, map[int64]bool{p.ID: true}); err != nil {
 		return err
 	}
@@ -172,7 +177,8 @@ func (w *wtx) saveParcel(p, old *parcels.Parcel, geom, attrs []byte, op parcels.
 		$10, $11, $12, $13, $14, $15, ST_GeomFromEWKB($16), $17, $18, $19, $20, $21, $22, $23, $24, NULL) WHERE id = $25`, args...); err != nil {
 		return err
 	}
-	return w.parcelWritten(p, old, op)
+	// Unmoved, the parcel can neither gain nor lose buildings.
+	return w.parcelWritten(p, old, op, wasDeleted || !orb.Equal(p.Geometry, old.Geometry))
 }
 
 // DeleteParcel soft-deletes parcel id at version; its buildings are reassigned.

@@ -316,31 +316,55 @@ func (w *wtx) reassignAround(ids []int64) error {
 	if err != nil {
 		return err
 	}
+	// All candidate lookups in one round trip.
+	batch := &pgx.Batch{}
 	for _, b := range bs {
 		g, err := encodeGeom(b.Geometry)
 		if err != nil {
 			return err
 		}
-		old := *b
-		if err := w.assign(b, g); err != nil {
+		batch.Queue(candidatesSQL, g)
+	}
+	br := w.tx.SendBatch(w.ctx, batch)
+	cands := make([][]*parcels.Parcel, len(bs))
+	for i := range bs {
+		rows, err := br.Query()
+		if err == nil {
+			cands[i], err = collect(rows, scanParcel)
+		}
+		if err != nil {
+			br.Close()
 			return err
 		}
-		if b.ParcelID == old.ParcelID {
+	}
+	if err := br.Close(); err != nil {
+		return err
+	}
+	updates := &pgx.Batch{}
+	for i, b := range bs {
+		old := *b
+		id, err := w.db.der.AssignParcel(b, cands[i])
+		if err != nil {
+			return err
+		}
+		if id == old.ParcelID {
 			continue
 		}
+		b.ParcelID = id
 		b.Version++
 		b.UpdatedAt, b.UpdatedBy = w.at, w.actor
-		if _, err := w.tx.Exec(w.ctx, `UPDATE buildings SET parcel_id = $2, version = $3, updated_at = $4, updated_by = $5 WHERE id = $1`,
-			b.ID, nullID(b.ParcelID), b.Version, w.at, w.actor); err != nil {
-			return err
-		}
+		updates.Queue(`UPDATE buildings SET parcel_id = $2, version = $3, updated_at = $4, updated_by = $5 WHERE id = $1`,
+			b.ID, nullID(b.ParcelID), b.Version, w.at, w.actor)
 		if err := w.record(parcels.KindBuilding, b.ID, b.Version, parcels.OpUpdate, &old, b); err != nil {
 			return err
 		}
 		w.notify(parcels.KindBuilding, b.ID, parcels.OpUpdate, b.Geometry)
 		w.markDirty(old.ParcelID, b.ParcelID)
 	}
-	return nil
+	if updates.Len() == 0 {
+		return nil
+	}
+	return w.tx.SendBatch(w.ctx, updates).Close()
 }
 
 func nullID(id int64) *int64 {
