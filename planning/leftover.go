@@ -283,13 +283,13 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	}
 	merged := U
 	if len(inc) > 0 {
-		lu, err := geo.Union(inc...)
+		lu, err := unionRobust(inc...)
 		if err != nil {
 			return nil, fmt.Errorf("planning: union of pieces: %w", err)
 		}
 		r.LeftoverAreaM2 = geo.PlaneArea(lu)
 		r.LeftoverEllipsoidalAreaM2 = geo.EllipsoidalArea(z.Unproject(lu))
-		if merged, err = geo.Union(U, lu); err != nil {
+		if merged, err = unionRobust(U, lu); err != nil {
 			return nil, fmt.Errorf("planning: union of members and pieces: %w", err)
 		}
 	}
@@ -473,12 +473,16 @@ func finishPiece(z geo.Zone, pc *PieceReport) {
 // profile's minimum area and width. Ids D1, D2… follow geometry order.
 func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, others []*parcels.Parcel, drawn []PieceReport) ([]PieceReport, error) {
 	z := p.GeoZone()
-	cand := geo.Holes(U)
-	hp, err := geo.HullPockets(U)
-	if err != nil {
-		return nil, fmt.Errorf("planning: hull pockets: %w", err)
+	// hull − U is, in one overlay, both the holes of the union (less any
+	// member lying inside a hole) and the pockets between it and its hull.
+	hull := geo.ConvexHull(U)
+	if hull == nil {
+		return nil, nil
 	}
-	cand = append(cand, hp...)
+	cand, err := geo.Difference(orb.MultiPolygon{hull}, U)
+	if err != nil {
+		return nil, fmt.Errorf("planning: hull minus members: %w", err)
+	}
 	if len(cand) == 0 {
 		return nil, nil
 	}
@@ -531,7 +535,12 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 		}
 		d, err := geo.Difference(cm, cu)
 		if err != nil {
-			return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
+			if cm, err = forceTidy(cm); err == nil {
+				d, err = geo.Difference(cm, cu)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
+			}
 		}
 		if d, err = tidy(clean(snap(d))); err != nil {
 			return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
@@ -628,7 +637,7 @@ func buildGroups(p *Profile, pieces []PieceReport, adj [][]int, active []bool) (
 		u := gs[0]
 		if len(gs) > 1 {
 			var err error
-			if u, err = geo.Union(gs...); err != nil {
+			if u, err = unionRobust(gs...); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -777,7 +786,7 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 		}
 		left := 0.0
 		if len(rest) > 0 {
-			u, err := geo.Union(rest...)
+			u, err := unionRobust(rest...)
 			if err != nil {
 				return err
 			}
