@@ -148,8 +148,20 @@ func others(all, b []realParcel) []*parcels.Parcel {
 func TestRealShapesNeverCrash(t *testing.T) {
 	p := mustProfile(t)
 	all := loadCambridge(t)
+	type blk struct {
+		seed int64
+		n    int
+	}
+	var blocks []blk
 	for seed := int64(1); seed <= int64(len(all)); seed += 37 {
-		b := block(all, seed, 20)
+		blocks = append(blocks, blk{seed, 20})
+	}
+	for seed := int64(5); seed <= int64(len(all)); seed += 111 {
+		blocks = append(blocks, blk{seed, 80})
+	}
+	for _, bl := range blocks {
+		seed := bl.seed
+		b := block(all, seed, bl.n)
 		r, err := Leftover(p, LeftoverInput{Members: memberParcels(b), Detect: true, Others: others(all, b)})
 		if err != nil {
 			t.Errorf("block at %d: %v", seed, err)
