@@ -79,3 +79,27 @@ func TestLeftoverEllipsoidalBasis(t *testing.T) {
 	}
 	approx(t, "ratio on ellipsoidal areas", r.LeftoverRatio, roundTo(r.LeftoverEllipsoidalAreaM2, 0.01)/roundTo(r.MergedEllipsoidalAreaM2, 0.01), 1e-12)
 }
+
+func TestLeftoverPieceOverRegisteredParcelWarns(t *testing.T) {
+	p := mustProfile(t)
+	other := &parcels.Parcel{Meta: parcels.Meta{ID: 42}, Geometry: rect(100, 50, 120, 100)}
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))},
+		Pieces:  []parcels.Piece{piece("a", rect(100, 0, 120, 100))},
+		Others:  []*parcels.Parcel{other},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := findPiece(t, r, "a")
+	var w *Reason
+	for i := range a.Reasons {
+		if a.Reasons[i].Rule == "overlaps_registered" {
+			w = &a.Reasons[i]
+		}
+	}
+	if w == nil || w.Status != StatusWarn || w.Numbers["parcel_id"] != 42 {
+		t.Fatalf("reasons %+v", a.Reasons)
+	}
+	approx(t, "overlap", w.Numbers["overlap_m2"], 1000, 1e-3)
+}

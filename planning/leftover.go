@@ -219,6 +219,9 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := warnRegistered(p, pieces, members, in.Others); err != nil {
+		return nil, err
+	}
 	if in.Detect {
 		det, err := detectPieces(p, U, members, in.Others, pieces)
 		if err != nil {
@@ -465,6 +468,46 @@ func finishPiece(z geo.Zone, pc *PieceReport) {
 		pc.EllipsoidalArea = geo.EllipsoidalArea(z.Unproject(pc.plane))
 	}
 	pc.Touches, pc.Contacts = []int64{}, []Contact{}
+}
+
+// warnRegistered notes, on each drawn piece, the registered parcels (Others)
+// it overlaps: land someone else holds is not leftover land, which the
+// bureau must resolve. It does not change eligibility.
+func warnRegistered(p *Profile, pieces []PieceReport, members, others []*parcels.Parcel) error {
+	z := p.GeoZone()
+	isMember := map[int64]bool{}
+	for _, m := range members {
+		isMember[m.ID] = true
+	}
+	os := slices.Clone(others)
+	slices.SortStableFunc(os, func(a, b *parcels.Parcel) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range pieces {
+		pc := &pieces[i]
+		if len(pc.plane) == 0 {
+			continue
+		}
+		b := pc.plane.Bound()
+		for _, o := range os {
+			if o == nil || len(o.Geometry) == 0 || isMember[o.ID] || !o.Geometry.Bound().Intersects(pc.Geometry.Geometry().Bound()) {
+				continue
+			}
+			g := z.Project(o.Geometry)
+			if !g.Bound().Intersects(b) {
+				continue
+			}
+			a, err := geo.IntersectionArea(pc.plane, g)
+			if err != nil {
+				return fmt.Errorf("planning: piece %s ∩ parcel %d: %w", pc.ID, o.ID, err)
+			}
+			if a >= p.AreaPrecisionM2 {
+				pc.Reasons = append(pc.Reasons, Reason{Rule: "overlaps_registered", Clause: p.LeftoverRatioMax.Clause, Status: StatusWarn,
+					Numbers:   map[string]float64{"parcel_id": float64(o.ID), "overlap_m2": a},
+					Message:   fmt.Sprintf("the piece overlaps registered parcel %d by %.2f m²: that land is held by someone else, not leftover land", o.ID, a),
+					MessageZH: fmt.Sprintf("该地块与已登记宗地 %d 重叠 %.2f 平方米：该部分已有权属，不属于零星地块，需核实", o.ID, a)})
+			}
+		}
+	}
+	return nil
 }
 
 // detectPieces finds the gaps of the zone: holes of the members' union and
