@@ -72,7 +72,8 @@ type PieceReport struct {
 	Eligible        bool              `json:"eligible"`
 	Reasons         []Reason          `json:"reasons"`
 
-	plane orb.MultiPolygon
+	plane          orb.MultiPolygon
+	longestContact float64 // longest boundary along one member, touching or not
 }
 
 // Group is a set of pieces that touch each other, measured together for the
@@ -243,6 +244,7 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 			if err != nil {
 				return nil, err
 			}
+			pc.longestContact = math.Max(pc.longestContact, l)
 			if l >= p.MinSharedBoundaryM {
 				pc.Touches = append(pc.Touches, members[j].ID)
 				pc.Contacts = append(pc.Contacts, Contact{Member: members[j].ID, LengthM: l})
@@ -337,7 +339,6 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 			pc.Group = groups[g].ID
 		}
 		r.judge(p, pc, groupOf[i])
-		pc.Reasons = append([]Reason(nil), pc.Reasons...)
 	}
 	r.Pieces = pieces
 
@@ -715,14 +716,10 @@ func (r *LeftoverReport) judge(p *Profile, pc *PieceReport, g int) {
 		return
 	}
 	if !pc.Included {
-		best := 0.0
-		for _, c := range pc.Contacts {
-			best = math.Max(best, c.LengthM)
-		}
 		pc.Reasons = append(pc.Reasons, Reason{Rule: "leftover_touch", Clause: clause, Status: StatusFail,
-			Numbers:   map[string]float64{"shared_boundary_m": pc.SharedBoundaryM, "min_shared_boundary_m": p.MinSharedBoundaryM},
-			Message:   fmt.Sprintf("the piece touches no member parcel along a boundary (at least %.2f m; a corner point is not enough): it is not land between the parcels and can never be folded in", p.MinSharedBoundaryM),
-			MessageZH: fmt.Sprintf("该地块与任何成员宗地均无共用边界（至少 %.2f 米，仅角点相接不算），不属于“多宗土地之间”的零星地块，不可纳入", p.MinSharedBoundaryM)})
+			Numbers:   map[string]float64{"longest_contact_m": pc.longestContact, "min_shared_boundary_m": p.MinSharedBoundaryM},
+			Message:   fmt.Sprintf("the piece touches no member parcel along a boundary (longest contact %.2f m < %.2f m; a corner point is not enough): it is not land between the parcels and can never be folded in", pc.longestContact, p.MinSharedBoundaryM),
+			MessageZH: fmt.Sprintf("该地块与任何成员宗地均无共用边界（最长接触 %.2f 米 < %.2f 米，仅角点相接不算），不属于“多宗土地之间”的零星地块，不可纳入", pc.longestContact, p.MinSharedBoundaryM)})
 		pc.Eligible = false
 		return
 	}
