@@ -505,3 +505,29 @@ func TestLeftoverPropertyOrderIndependent(t *testing.T) {
 		t.Errorf("merged %v < members %v", want.MergedAreaM2, want.MembersAreaM2)
 	}
 }
+
+func TestLeftoverShortContactIsNotTouching(t *testing.T) {
+	p := mustProfile(t)
+	// The piece [100,110]×[99.7,110] shares only 0.3 m of the member's east edge
+	// (y 99.7…100): shorter than min_shared_boundary_m (0.5 m) → a corner contact.
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))},
+		Pieces:  []parcels.Piece{piece("k", rect(100, 99.7, 110, 110))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := findPiece(t, r, "k")
+	if k.Included || k.Eligible {
+		t.Errorf("0.3 m contact must not count as touching: %+v", k)
+	}
+	approx(t, "longest contact", k.Reasons[0].Numbers["longest_contact_m"], 0.3, 1e-3)
+	// 0.6 m of contact is touching.
+	r, _ = Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))},
+		Pieces:  []parcels.Piece{piece("k", rect(100, 99.4, 110, 110))},
+	})
+	if k := findPiece(t, r, "k"); !k.Included || !slices.Equal(k.Touches, []int64{1}) {
+		t.Errorf("0.6 m contact touches: %+v", k.Touches)
+	}
+}
