@@ -252,8 +252,14 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 			}
 		}
 		if len(local) > 0 {
+			// Measured against the union of the touched members so that a
+			// boundary along two overlapping members counts once. A piece
+			// touching many members (a street network) uses the members'
+			// union already at hand rather than a new overlay.
 			lu := local[0]
-			if len(local) > 1 {
+			if len(local) > 8 {
+				lu = U
+			} else if len(local) > 1 {
 				if lu, err = geo.Union(local...); err != nil {
 					return nil, fmt.Errorf("planning: piece %s: %w", pc.ID, err)
 				}
