@@ -53,12 +53,13 @@ type Flag struct {
 }
 
 // yearsDays splits the span from a to b (a ≤ b) into whole calendar years and
-// the remaining days.
+// the remaining days. A year after 29 February ends on 28 February, as the
+// Civil Code counts periods (see addMonths).
 func yearsDays(a, b time.Time) (years, days int) {
-	for a.AddDate(years+1, 0, 0).Compare(b) <= 0 {
+	for !addMonths(a, 12*(years+1)).After(b) {
 		years++
 	}
-	days = int(b.Sub(a.AddDate(years, 0, 0)).Hours() / 24)
+	days = int(b.Sub(addMonths(a, 12*years)).Hours() / 24)
 	return years, days
 }
 

@@ -531,3 +531,21 @@ func TestLeftoverShortContactIsNotTouching(t *testing.T) {
 		t.Errorf("0.6 m contact touches: %+v", k.Touches)
 	}
 }
+
+func TestYearsDays(t *testing.T) {
+	for _, c := range []struct {
+		a, b        string
+		years, days int
+	}{
+		{"2040-06-30", "2045-03-15", 4, 258},
+		{"2040-02-29", "2041-02-28", 1, 0},
+		{"2040-03-01", "2040-03-01", 0, 0},
+		{"2039-12-31", "2040-12-30", 0, 365},
+	} {
+		a, _ := parcels.ParseDate(c.a)
+		b, _ := parcels.ParseDate(c.b)
+		if y, d := yearsDays(a.Time, b.Time); y != c.years || d != c.days {
+			t.Errorf("%s → %s = %d y %d d, want %d y %d d", c.a, c.b, y, d, c.years, c.days)
+		}
+	}
+}
