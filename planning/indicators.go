@@ -91,6 +91,9 @@ type IndicatorsReport struct {
 	Checks    []Check       `json:"checks"`
 
 	siteAreaBasis float64 // the rounded site area on the profile's basis
+	site          orb.MultiPolygon
+	fps, npFps    []orb.MultiPolygon // plane footprints, for the ellipsoidal figures near a threshold
+	zone          geo.Zone
 	lang          string
 }
 
@@ -119,7 +122,7 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 			"park_type %q: must be new_land or redevelopment", in.ParkType)
 	}
 	site := z.Project(in.Site)
-	r := &IndicatorsReport{Profile: p.Name, ZoneEPSG: z.EPSG(), AreaBasis: p.AreaBasis, ParkType: string(in.ParkType)}
+	r := &IndicatorsReport{Profile: p.Name, ZoneEPSG: z.EPSG(), AreaBasis: p.AreaBasis, ParkType: string(in.ParkType), site: site, zone: z}
 	r.SiteAreaM2 = geo.PlaneArea(site)
 	r.SiteAreaMu = geo.MuFromM2(r.SiteAreaM2)
 	r.SiteEllipsoidalAreaM2 = geo.EllipsoidalArea(in.Site)
@@ -174,6 +177,7 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 		}
 		r.Buildings = append(r.Buildings, row)
 	}
+	r.fps, r.npFps = all, np
 	if len(all) > 0 {
 		a, err := clippedUnionArea(all, site)
 		if err != nil {
@@ -338,6 +342,36 @@ func (r *IndicatorsReport) siteAreaCheck(p *Profile, in SiteInput) Check {
 	return c
 }
 
+// nearRatio adds, to a footprint-share check within the profile's margin of
+// its limit, the same share on ellipsoidal areas (CLAUSES.md "Which area").
+func (r *IndicatorsReport) nearRatio(p *Profile, c *Check, v, limit float64, fps []orb.MultiPolygon) {
+	if !p.near(v, limit) {
+		return
+	}
+	c.Near = true
+	ell := 0.0
+	if len(fps) > 0 {
+		if _, ok := simpleSum(fps, r.site); ok {
+			for _, f := range fps {
+				ell += geo.EllipsoidalArea(r.zone.Unproject(f))
+			}
+		} else {
+			u, err := geo.Union(fps...)
+			if err == nil {
+				u, err = geo.Intersection(u, r.site)
+			}
+			if err != nil {
+				return // the plane figure stands; the overlay already succeeded once above
+			}
+			ell = geo.EllipsoidalArea(r.zone.Unproject(u))
+		}
+	}
+	e := ell / r.SiteEllipsoidalAreaM2
+	c.EllipsoidalValue = &e
+	c.Message += fmt.Sprintf("; near the limit: on ellipsoidal areas %.2f / %.2f = %s", ell, r.SiteEllipsoidalAreaM2, pct(e))
+	c.MessageZH += fmt.Sprintf("；接近限值：按椭球面积 %.2f ÷ %.2f = %s", ell, r.SiteEllipsoidalAreaM2, pct(e))
+}
+
 func cmpWord(ok bool, yes, no string) string {
 	if ok {
 		return yes
@@ -427,6 +461,7 @@ func (r *IndicatorsReport) densityCheck(p *Profile, in SiteInput) Check {
 	c := Check{Rule: "building_density", Clause: t.Clause, Status: statusOf(ok, t), Value: d, Limit: t.Value, Unit: "ratio", Basis: p.AreaBasis}
 	c.Message = fmt.Sprintf("building density = footprints within the site %.2f m² / site %.2f m² = %s %s %s (generally; %s)", fp, site, pct(d), cmpWord(ok, ">=", "<"), pct(t.Value), t.Clause)
 	c.MessageZH = fmt.Sprintf("建筑密度 = 场地内建筑基底面积 %.2f ÷ 场地面积 %.2f = %s %s %s，依据%s：%s", fp, site, pct(d), cmpWord(ok, "≥", "<"), pct(t.Value), t.Clause, t.TextZH)
+	r.nearRatio(p, &c, d, t.Value, r.fps)
 	return c
 }
 
@@ -456,6 +491,9 @@ func (r *IndicatorsReport) npLandCheck(p *Profile) Check {
 	c := Check{Rule: "non_production_land_share", Clause: t.Clause, Status: statusOf(ok, t), Value: s, Limit: t.Value, Unit: "ratio", Basis: p.AreaBasis}
 	c.Message = fmt.Sprintf("non-production land %.2f m² / site %.2f m² = %s %s %s (%s; %s)", *r.NonProductionLandAreaM2, site, pct(s), cmpWord(ok, "<=", ">"), pct(t.Value), npMethodEN[r.NonProductionLandMethod], t.Clause)
 	c.MessageZH = fmt.Sprintf("非生产性用房占地 %.2f ÷ 场地面积 %.2f = %s %s %s（%s），依据%s：%s", *r.NonProductionLandAreaM2, site, pct(s), cmpWord(ok, "≤", ">"), pct(t.Value), npMethodZH[r.NonProductionLandMethod], t.Clause, t.TextZH)
+	if r.NonProductionLandMethod == "footprint" {
+		r.nearRatio(p, &c, s, t.Value, r.npFps)
+	}
 	return c
 }
 

@@ -217,3 +217,19 @@ func TestIndicatorsSiteAreaNearThreshold(t *testing.T) {
 		t.Errorf("message must show both areas: %s", c.MessageZH)
 	}
 }
+
+func TestIndicatorsDensityNearThresholdShowsEllipsoidal(t *testing.T) {
+	p := mustProfile(t)
+	// 100×100 site, footprint 70×50 = 3500 m²: density exactly 35%.
+	r, err := Indicators(p, SiteInput{Site: rect(0, 0, 100, 100), ParkType: ParkRedevelopment,
+		Buildings: []*parcels.Building{bld(1, parcels.UseProduction, 1, 6, []float64{10, 10, 80, 60})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := checkOf(t, r.Checks, "building_density")
+	if c.Status != StatusPass || !c.Near || c.EllipsoidalValue == nil {
+		t.Fatalf("%+v", c)
+	}
+	// Both areas shrink by the same factor to within 1e-6 here: the share stays 35%.
+	approx(t, "ellipsoidal density", *c.EllipsoidalValue, 0.35, 1e-5)
+}
