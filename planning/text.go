@@ -26,11 +26,11 @@ func (r *LeftoverReport) Text(lang string) string {
 	w("", "")
 	w("成员宗地 %s：", "Member parcels %s:", r.Clause)
 	for _, m := range r.Members {
-		w("  宗地 %d %s  面积 %.2f 平方米  来源 %s  出让终止 %s", "  parcel %d %s  area %.2f m²  source %s  lease end %s",
-			m.ID, m.Code, m.AreaM2, orDash(m.LandSource), orDash(m.LeaseEnd.String()))
+		w("  宗地 %d %s  面积 %.2f 平方米  来源 %s  出让终止 %s %s", "  parcel %d %s  area %.2f m²  source %s  lease end %s %s",
+			m.ID, m.Code, m.AreaM2, orDash(pick(en, m.LandSource, sourceZH[m.LandSource])), orDash(m.LeaseEnd.String()), r.Clause)
 	}
-	w("  成员宗地面积之和 %.2f 平方米；并集面积（重叠只计一次）%.2f 平方米 = %.3f 亩", "  sum of member areas %.2f m²; their union (overlaps once) %.2f m² = %.3f mu",
-		r.MembersSumAreaM2, r.MembersAreaM2, geo.MuFromM2(r.MembersAreaM2))
+	w("  成员宗地面积之和 %.2f 平方米；并集面积（重叠只计一次）%.2f 平方米 = %.3f 亩 %s", "  sum of member areas %.2f m²; their union (overlaps once) %.2f m² = %.3f mu %s",
+		r.MembersSumAreaM2, r.MembersAreaM2, geo.MuFromM2(r.MembersAreaM2), r.Clause)
 	w("", "")
 	w("零星地块 %s：", "Leftover pieces %s:", r.Clause)
 	if en {
@@ -51,8 +51,8 @@ func (r *LeftoverReport) Text(lang string) string {
 		if p.Eligible {
 			el, elZH = "yes", "可纳入"
 		}
-		w("  %-6s %-6s %12.2f %9.3f %-6s %-12s %10.2f %-6s %-6s", "  %-6s %-10s %12.2f %9.3f %-10s %-12s %10.2f %-6s %-8s",
-			p.ID, pick(en, p.Kind, p.KindZH), p.AreaM2, p.AreaMu, pick(en, src, srcZH), orDash(strings.Join(t, ",")), p.SharedBoundaryM, orDash(p.Group), pick(en, el, elZH))
+		w("  %-6s %-6s %12.2f %9.3f %-6s %-12s %10.2f %-6s %-6s %s", "  %-6s %-10s %12.2f %9.3f %-10s %-12s %10.2f %-6s %-8s %s",
+			p.ID, pick(en, p.Kind, p.KindZH), p.AreaM2, p.AreaMu, pick(en, src, srcZH), orDash(strings.Join(t, ",")), p.SharedBoundaryM, orDash(p.Group), pick(en, el, elZH), r.Clause)
 		for _, rs := range p.Reasons {
 			w("      · %s %s", "      · %s %s", pick(en, rs.Message, rs.MessageZH), rs.Clause)
 		}
@@ -60,22 +60,22 @@ func (r *LeftoverReport) Text(lang string) string {
 	if len(r.Groups) > 0 {
 		w("相邻地块分组（单幅面积合并计算，%s）：", "Groups of touching pieces (measured together, %s):", r.Clause)
 		for _, g := range r.Groups {
-			w("  %s = {%s}：%.2f 平方米 = %.3f 亩 %s %g 亩", "  %s = {%s}: %.2f m² = %.3f mu %s %g mu",
-				g.ID, strings.Join(g.Pieces, ", "), g.basisAreaR, geo.MuFromM2(g.basisAreaR), cmpWord(g.WithinMax, "≤", ">"), r.PieceMaxMu)
+			w("  %s = {%s}：%.2f 平方米 = %.3f 亩 %s %g 亩 %s", "  %s = {%s}: %.2f m² = %.3f mu %s %g mu %s",
+				g.ID, strings.Join(g.Pieces, ", "), g.basisAreaR, geo.MuFromM2(g.basisAreaR), cmpWord(g.WithinMax, "≤", ">"), r.PieceMaxMu, r.Clause)
 		}
 	}
 	w("", "")
 	w("累计面积比例 %s：", "Cumulative ratio %s:", r.Clause)
-	w("  纳入地块面积（并集）L = %.2f 平方米", "  included pieces (union) L = %.2f m²", r.leftoverR)
-	w("  成员宗地面积 M = %.2f 平方米；项目合并总面积 T = 成员宗地 ∪ 纳入地块 = %.2f 平方米", "  members M = %.2f m²; merged total T = members ∪ included pieces = %.2f m²", r.membersR, r.mergedR)
-	w("  L ÷ T = %.2f ÷ %.2f = %s；L ÷ M = %.2f ÷ %.2f = %s", "  L / T = %.2f / %.2f = %s; L / M = %.2f / %.2f = %s",
-		r.leftoverR, r.mergedR, pct(r.LeftoverRatioMerged), r.leftoverR, r.membersR, pct(r.LeftoverRatioMembers))
-	w("  采用%s：%s %s %s → %s", "  using %s: %s %s %s → %s",
+	w("  纳入地块面积（并集）L = %.2f 平方米 %s", "  included pieces (union) L = %.2f m² %s", r.leftoverR, r.Clause)
+	w("  成员宗地面积 M = %.2f 平方米；项目合并总面积 T = 成员宗地 ∪ 纳入地块 = %.2f 平方米 %s", "  members M = %.2f m²; merged total T = members ∪ included pieces = %.2f m² %s", r.membersR, r.mergedR, r.Clause)
+	w("  L ÷ T = %.2f ÷ %.2f = %s；L ÷ M = %.2f ÷ %.2f = %s %s", "  L / T = %.2f / %.2f = %s; L / M = %.2f / %.2f = %s %s",
+		r.leftoverR, r.mergedR, pct(r.LeftoverRatioMerged), r.leftoverR, r.membersR, pct(r.LeftoverRatioMembers), r.Clause)
+	w("  采用%s：%s %s %s → %s %s", "  using %s: %s %s %s → %s %s",
 		pick(en, r.Denominator, map[string]string{DenominatorMerged: "合并总面积 T", DenominatorMembers: "成员宗地面积 M"}[r.Denominator]),
-		pct(r.LeftoverRatio), cmpWord(r.RatioPasses, "≤", ">"), pct(r.RatioMax), pick(en, cmpWord(r.RatioPasses, "pass", "fail"), cmpWord(r.RatioPasses, "满足", "不满足")))
+		pct(r.LeftoverRatio), cmpWord(r.RatioPasses, "≤", ">"), pct(r.RatioMax), pick(en, cmpWord(r.RatioPasses, "pass", "fail"), cmpWord(r.RatioPasses, "满足", "不满足")), r.Clause)
 	if r.Near {
-		w("  接近限值，椭球面积：L = %.2f，M = %.2f，T = %.2f 平方米", "  near the limit; ellipsoidal areas: L = %.2f, M = %.2f, T = %.2f m²",
-			r.LeftoverEllipsoidalAreaM2, r.MembersEllipsoidalAreaM2, r.MergedEllipsoidalAreaM2)
+		w("  接近限值，椭球面积：L = %.2f，M = %.2f，T = %.2f 平方米 %s", "  near the limit; ellipsoidal areas: L = %.2f, M = %.2f, T = %.2f m² %s",
+			r.LeftoverEllipsoidalAreaM2, r.MembersEllipsoidalAreaM2, r.MergedEllipsoidalAreaM2, r.Clause)
 	}
 	w("", "")
 	w("结论：%s %s", "Verdict: %s %s", pick(en, r.Verdict, r.VerdictZH), r.Clause)
@@ -86,7 +86,7 @@ func (r *LeftoverReport) Text(lang string) string {
 	w("", "")
 	w("出让年期 %s：%s", "Lease terms %s: %s", r.Lease.Clause, pick(en, r.Lease.Message, r.Lease.MessageZH))
 	for _, l := range r.Lease.Members {
-		w("  %s", "  %s", pick(en, l.Message, l.MessageZH))
+		w("  %s", "  %s", pick(en, l.Message, l.MessageZH)) // messages end with the clause
 	}
 	for _, f := range r.Flags {
 		w("  ！%s", "  ! %s", pick(en, f.Message, f.MessageZH))
@@ -151,6 +151,8 @@ func writeChecks(b *strings.Builder, cs []Check, en bool) {
 		fmt.Fprintf(b, "  [%s] %s %s — %s\n", st, c.Clause, pick(en, c.Rule, ruleZH(c.Rule)), pick(en, c.Message, c.MessageZH))
 	}
 }
+
+var sourceZH = map[string]string{"transferred": "出让", "allocated": "划拨", "collective": "集体建设用地"}
 
 func pick(en bool, e, zh string) string {
 	if en {
