@@ -610,8 +610,15 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 		out = append(out, pc)
 	}
 	sortByGeometry(out)
+	used := map[string]bool{}
+	for _, d := range drawn {
+		used[d.ID] = true
+	}
+	n := 0
 	for i := range out {
-		out[i].ID = "D" + strconv.Itoa(i+1)
+		for n++; used["D"+strconv.Itoa(n)]; n++ {
+		}
+		out[i].ID = "D" + strconv.Itoa(n)
 	}
 	return out, nil
 }
@@ -808,14 +815,14 @@ func (r *LeftoverReport) ratioReason(p *Profile) Reason {
 // fewest pieces when one group or ratio decides, and is always a valid answer.
 func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) error {
 	active := make([]bool, len(pieces))
-	any := false
+	need := false
 	for i, pc := range pieces {
 		active[i] = pc.Included
 		if pc.Included && !pc.Eligible {
-			any = true
+			need = true
 		}
 	}
-	if !any {
+	if !need {
 		return nil
 	}
 	limit := geo.M2FromMu(r.PieceMaxMu)

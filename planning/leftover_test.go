@@ -549,3 +549,16 @@ func TestYearsDays(t *testing.T) {
 		}
 	}
 }
+
+func TestLeftoverDetectedIDsAvoidDrawnIDs(t *testing.T) {
+	p := mustProfile(t)
+	withHole := poly(rectRing(0, 0, 100, 100), []orb.Point{{40, 40}, {40, 60}, {60, 60}, {60, 40}})
+	r, err := Leftover(p, LeftoverInput{Members: []*parcels.Parcel{member(1, withHole)}, Detect: true,
+		Pieces: []parcels.Piece{piece("D1", rect(100, 0, 110, 100))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(r); !slices.Equal(got, []string{"D1", "D2"}) || !findPiece(t, r, "D2").Detected {
+		t.Errorf("ids %v", got)
+	}
+}
