@@ -86,8 +86,34 @@ func normAttrs(feature string, m map[string]any) ([]byte, map[string]any, error)
 	if strings.Contains(string(b), `\u0000`) {
 		return nil, nil, invalidf(feature, "自由属性含有 NUL 字符", "free attributes contain a NUL character")
 	}
+	if flat := flatAttrs(m); flat != nil {
+		return b, flat, nil
+	}
 	back, err := decodeAttrs(b)
 	return b, back, err
+}
+
+// flatAttrs returns a copy of m when every value already has the type and
+// value JSON decoding would give (valid UTF-8 strings, float64, bool, nil),
+// which saves the bulk path a decode per row; nil otherwise.
+func flatAttrs(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if !utf8.ValidString(k) {
+			return nil
+		}
+		switch x := v.(type) {
+		case nil, bool, float64:
+		case string:
+			if !utf8.ValidString(x) {
+				return nil
+			}
+		default:
+			return nil
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func dateArg(d parcels.Date) pgtype.Date {

@@ -2,6 +2,8 @@ package postgis
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -157,5 +159,30 @@ func TestTranslate(t *testing.T) {
 	cancel()
 	if err := translate(cctx, &pgconn.PgError{Code: "57014"}); err == nil || !strings.Contains(err.Error(), "context canceled") {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestNormAttrs: the attrs a write returns equal what a JSON round trip
+// (the jsonb column) gives back, on the fast path and the slow one.
+func TestNormAttrs(t *testing.T) {
+	for _, m := range []map[string]any{
+		{"a": "x", "b": 1.5, "c": true, "d": nil},
+		{"n": 3, "nested": map[string]any{"k": []string{"x"}}, "f32": float32(0.1)},
+		{"bad": "\xff"},
+	} {
+		b, got, err := normAttrs("", m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("normAttrs(%#v) = %#v, JSON round trip gives %#v", m, got, want)
+		}
+	}
+	if _, _, err := normAttrs("#3", map[string]any{"x": math.NaN()}); parcels.ErrorCode(err) != parcels.EINVALID {
+		t.Errorf("NaN attr: %v, want EINVALID", err)
 	}
 }
