@@ -246,11 +246,11 @@ func (db *DB) CreateParcels(ctx context.Context, in []*parcels.Parcel, actor str
 			}
 			return err
 		}
-		ids := make([]int64, len(ps))
+		extent := ps[0].Geometry.Bound()
 		w.hist = make([]histRec, 0, len(ps))
 		w.preHist = make(map[int64]int, len(ps))
 		for i, p := range ps {
-			ids[i] = p.ID
+			extent = extent.Union(p.Geometry.Bound())
 			w.primary[p.ID] = p
 			w.preHist[p.ID] = len(w.hist)
 			w.hist = append(w.hist, histRec{kind: parcels.KindParcel, id: p.ID, version: 1, op: parcels.OpCreate, after: p, pre: src.hist[i]})
@@ -258,7 +258,7 @@ func (db *DB) CreateParcels(ctx context.Context, in []*parcels.Parcel, actor str
 		}
 		// New parcels have no buildings yet, unless they cover existing ones:
 		// only those parcels need their site values recomputed.
-		return w.reassignAround(ids)
+		return w.reassignNew(first, last, extent)
 	})
 	if err != nil {
 		return nil, err

@@ -365,3 +365,59 @@ func TestOpenRefusesEmptyDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBatchOverExistingBuildings: parcels imported under buildings that
+// were on no parcel (or on a worse one) take them over in the same
+// transaction, with versions and history, and the rows CreateParcels
+// returns already carry the buildings.
+func TestBatchOverExistingBuildings(t *testing.T) {
+	db := MustOpen(t)
+	ctx := t.Context()
+	old, err := db.CreateParcel(ctx, storetest.NewParcel("331082001001JC00001", storetest.Rect(0, 0, 30, 100)), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b1 lies on no parcel; b2 has 10×20 on the old parcel and 30×20 east of it.
+	b1, _ := db.CreateBuilding(ctx, storetest.NewBuilding("一号", 2, storetest.Rect(210, 10, 230, 30)), "t")
+	b2, _ := db.CreateBuilding(ctx, storetest.NewBuilding("二号", 1, storetest.Rect(20, 50, 60, 70)), "t")
+	if b1.ParcelID != 0 || b2.ParcelID != old.ID {
+		t.Fatalf("before the import: b1 on %d, b2 on %d", b1.ParcelID, b2.ParcelID)
+	}
+	ps := []*parcels.Parcel{
+		storetest.NewParcel("331082001001JC00002", storetest.Rect(200, 0, 300, 80)), // under b1
+		storetest.NewParcel("331082001001JC00003", storetest.Rect(30, 0, 130, 100)), // 30×20 of b2
+		storetest.NewParcel("331082001001JC00004", storetest.Rect(500, 0, 600, 80)), // nothing
+	}
+	got, err := db.CreateParcels(ctx, ps, "import")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb1, _ := db.GetBuilding(ctx, b1.ID)
+	nb2, _ := db.GetBuilding(ctx, b2.ID)
+	if nb1.ParcelID != got[0].ID || nb1.Version != 2 || nb1.UpdatedBy != "import" {
+		t.Errorf("b1: parcel %d v%d by %q, want parcel %d v2 by import", nb1.ParcelID, nb1.Version, nb1.UpdatedBy, got[0].ID)
+	}
+	if nb2.ParcelID != got[1].ID || nb2.Version != 2 {
+		t.Errorf("b2: parcel %d v%d, want parcel %d v2", nb2.ParcelID, nb2.Version, got[1].ID)
+	}
+	for i, want := range []struct {
+		footprint float64
+		count     int
+	}{{400, 1}, {600, 1}, {0, 0}} {
+		stored, _ := db.GetParcel(ctx, got[i].ID)
+		if math.Abs(got[i].FootprintAreaM2-want.footprint) > 1e-3 || got[i].BuildingCount != want.count || got[i].Version != 1 {
+			t.Errorf("returned #%d: footprint %.3f, count %d, v%d; want %.0f, %d, v1", i, got[i].FootprintAreaM2, got[i].BuildingCount, got[i].Version, want.footprint, want.count)
+		}
+		if stored.FootprintAreaM2 != got[i].FootprintAreaM2 || stored.BuildingCount != got[i].BuildingCount {
+			t.Errorf("#%d: stored footprint %.3f count %d differ from returned", i, stored.FootprintAreaM2, stored.BuildingCount)
+		}
+		checkLastHistory(t, db, parcels.KindParcel, got[i].ID, 1, stored)
+	}
+	// The old parcel lost b2: recomputed, a new version by the importer.
+	o, _ := db.GetParcel(ctx, old.ID)
+	if o.BuildingCount != 0 || o.FootprintAreaM2 != 0 || o.Version != old.Version+2 || o.UpdatedBy != "import" {
+		t.Errorf("old parcel: count %d, footprint %.3f, v%d by %q; want 0, 0, v%d by import", o.BuildingCount, o.FootprintAreaM2, o.Version, o.UpdatedBy, old.Version+2)
+	}
+	checkLastHistory(t, db, parcels.KindParcel, old.ID, o.Version, o)
+	checkLastHistory(t, db, parcels.KindBuilding, b2.ID, 2, nb2)
+}
