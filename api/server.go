@@ -149,7 +149,7 @@ func (s *Server) routes() {
 	r := chi.NewRouter()
 	s.router = r
 	r.Use(withRequestID, s.observe, s.recoverer, s.cors, s.timeout, s.limitBody,
-		middleware.Compress(5, compressTypes...), s.authenticate)
+		middleware.Compress(5, compressTypes...), s.authenticate, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 

@@ -101,6 +101,11 @@ func decodeParts(c *collection, geom json.RawMessage, props map[string]json.RawM
 			return nil, &parcels.Error{Code: parcels.EINVALID, Feature: name,
 				Message: "geometry is missing: a Polygon or MultiPolygon is required", MessageZH: "缺少几何：需要 Polygon 或 MultiPolygon"}
 		}
+		// The store checks again; checking here too lets a batch report
+		// every bad feature at once, not only the first.
+		if g, err = parcels.Normalize(c.Kind, name, g); err != nil {
+			return nil, err
+		}
 	}
 	row, err := c.decode(props, g, ic)
 	return row, withFeature(err, name)
