@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"time"
 
@@ -470,5 +469,3 @@ func checkVersion(kind parcels.Kind, id, have, current int64) error {
 	}
 	return nil
 }
-
-func errorf(format string, args ...any) error { return fmt.Errorf("postgis: "+format, args...) }
