@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"landplan/internal/testdb"
 	"landplan/parcels"
 	"landplan/parcels/storetest"
 	"landplan/postgis"
@@ -37,9 +38,18 @@ func noChange(t *testing.T, ch <-chan postgis.Change, what string) {
 // a bbox covering the geometry before and after; a write that fails sends
 // nothing; a large batch arrives as one merged change.
 func TestChanges(t *testing.T) {
-	db := MustOpen(t)
+	url := testdb.Fresh(t)
 	ctx := t.Context()
-	ch, err := db.Changes(ctx)
+	open := func() *postgis.DB {
+		db, err := postgis.Open(ctx, url, postgis.Options{MigrateOnOpen: true, MaxConns: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	listener, db := open(), open() // two replicas of one database
+	ch, err := listener.Changes(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +109,7 @@ func TestChanges(t *testing.T) {
 	noChange(t, ch, "after the batch")
 	// Ending the context closes the channel.
 	lctx, cancel := contextWithTimeout(t, time.Hour)
-	ch2, err := db.Changes(lctx)
+	ch2, err := listener.Changes(lctx)
 	if err != nil {
 		t.Fatal(err)
 	}
