@@ -73,6 +73,21 @@ func BenchmarkCadastralArea(b *testing.B) {
 	}
 }
 
+// BenchmarkPlaneArea is the shoelace alone on already projected rings.
+func BenchmarkPlaneArea(b *testing.B) {
+	g := Zone3(40).Project(benchParcels(200, 20))
+	nv := countVertices(g)
+	var s float64
+	for b.Loop() {
+		for _, p := range g {
+			s += PlaneArea(orb.MultiPolygon{p})
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(nv), "ns/vertex")
+	b.ReportMetric(0, "ns/op")
+	_ = s
+}
+
 // BenchmarkForward is the full Gauss–Krüger forward projection of one point.
 func BenchmarkForward(b *testing.B) {
 	z := Zone3(40)
