@@ -95,7 +95,7 @@ func (s *Store) CreateBuildings(ctx context.Context, bs []*parcels.Building, act
 }
 
 func (s *Store) GetBuilding(ctx context.Context, id int64) (*parcels.Building, error) {
-	return getOne(ctx, s.r, parcels.KindBuilding, id, scanBuilding)
+	return getOne(ctx, s.rq, parcels.KindBuilding, id, scanBuilding)
 }
 
 func (s *Store) UpdateBuilding(ctx context.Context, b *parcels.Building, actor string) (*parcels.Building, error) {
@@ -164,7 +164,7 @@ func (s *Store) ListBuildings(ctx context.Context, q parcels.Query) (parcels.Pag
 }
 
 func (s *Store) BuildingsOnParcel(ctx context.Context, parcelID int64) ([]*parcels.Building, error) {
-	bs, err := queryRows(ctx, s.r, "SELECT "+buildingCols+" FROM buildings WHERE parcel_id = ? ORDER BY fid", scanBuilding, parcelID)
+	bs, err := queryRows(ctx, s.rq, "SELECT "+buildingCols+" FROM buildings WHERE parcel_id = ? ORDER BY fid", scanBuilding, parcelID)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func (s *Store) History(ctx context.Context, kind parcels.Kind, id int64) ([]par
 	if err := checkKind(kind); err != nil {
 		return nil, err
 	}
-	cs, err := history(ctx, s.r, kind, id)
+	cs, err := history(ctx, s.rq, kind, id)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (s *Store) Restore(ctx context.Context, kind parcels.Kind, id, version, cur
 		return err
 	}
 	_, err := s.write(ctx, actor, func(w *wtx) error {
-		cs, err := history(w.ctx, w.tx, kind, id)
+		cs, err := history(w.ctx, w.q, kind, id)
 		if err != nil {
 			return err
 		}

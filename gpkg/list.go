@@ -75,13 +75,16 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		return page, fmt.Errorf("gpkg: begin read: %w", err)
 	}
 	defer tx.Rollback()
+	// Plain (unprepared) queries here: this transaction holds a reader
+	// connection, and preparing through the pool could wait for another.
+	rd := tx
 	var candidates []int64
 	if spatial {
 		candidates = s.idx[kind].search(box)
 	}
 	// The first read fixes the snapshot.
 	var one int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+t+" WHERE fid = -1").Scan(&one); err != nil {
+	if err := rd.QueryRowContext(ctx, "SELECT count(*) FROM "+t+" WHERE fid = -1").Scan(&one); err != nil {
 		return page, fmt.Errorf("gpkg: %w", err)
 	}
 	unlock()
@@ -100,15 +103,15 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	var matched []int64
 	switch {
 	case !spatial && q.Where == nil:
-		matched, err = allIDs(ctx, tx, t)
+		matched, err = allIDs(ctx, rd, t)
 	case spatial:
-		err = forRows(ctx, tx, kind, candidates, scan, func(id int64, row T, g orb.MultiPolygon) {
+		err = forRows(ctx, rd, kind, candidates, scan, func(id int64, row T, g orb.MultiPolygon) {
 			if test(row, g) {
 				matched = append(matched, id)
 			}
 		})
 	default:
-		err = scanAll(ctx, tx, kind, scan, func(id int64, row T, g orb.MultiPolygon) {
+		err = scanAll(ctx, rd, kind, scan, func(id int64, row T, g orb.MultiPolygon) {
 			if test(row, g) {
 				matched = append(matched, id)
 			}
@@ -122,7 +125,7 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	page.NumberMatched = int64(len(matched))
 	page.NextAfter, page.PrevBefore = next, prev
 	page.Items = make([]T, 0, len(ids))
-	err = forRows(ctx, tx, kind, ids, scan, func(_ int64, row T, _ orb.MultiPolygon) {
+	err = forRows(ctx, rd, kind, ids, scan, func(_ int64, row T, _ orb.MultiPolygon) {
 		page.Items = append(page.Items, row)
 	})
 	if err != nil {
@@ -131,7 +134,7 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	if kind == parcels.KindZone {
 		for _, it := range page.Items {
 			z := asRow(it).(*parcels.Zone)
-			if z.Pieces, err = loadPieces(ctx, tx, z.ID); err != nil {
+			if z.Pieces, err = loadPieces(ctx, rd, z.ID); err != nil {
 				return page, err
 			}
 		}

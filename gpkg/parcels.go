@@ -57,13 +57,14 @@ func withFeature(err error, feature string) error {
 	return err
 }
 
-// checkCode refuses a code that another live parcel has.
+// checkCode refuses a code that another live parcel has. The query repeats
+// the partial index's condition so SQLite can use the index.
 func (w *wtx) checkCode(p *parcels.Parcel, feature string) error {
 	if p.Code == "" {
 		return nil
 	}
 	var other int64
-	err := w.tx.QueryRowContext(w.ctx, "SELECT fid FROM parcels WHERE code = ? AND fid <> ?", p.Code, p.ID).Scan(&other)
+	err := w.q.QueryRowContext(w.ctx, "SELECT fid FROM parcels WHERE code = ? AND code IS NOT NULL AND code <> '' AND fid <> ?", p.Code, p.ID).Scan(&other)
 	if err == nil {
 		return &parcels.Error{Code: parcels.EINVALID, Feature: feature,
 			Message:   fmt.Sprintf("code %s is already used by parcel %d", p.Code, other),
@@ -104,7 +105,7 @@ func (w *wtx) reassignNear(p *parcels.Parcel) error {
 
 // reassignOn queues every building assigned to parcel id.
 func (w *wtx) reassignOn(id int64) error {
-	rows, err := w.tx.QueryContext(w.ctx, "SELECT fid FROM buildings WHERE parcel_id = ?", id)
+	rows, err := w.q.QueryContext(w.ctx, "SELECT fid FROM buildings WHERE parcel_id = ?", id)
 	if err != nil {
 		return fmt.Errorf("gpkg: %w", err)
 	}
@@ -159,7 +160,7 @@ func (s *Store) CreateParcels(ctx context.Context, ps []*parcels.Parcel, actor s
 }
 
 func (s *Store) GetParcel(ctx context.Context, id int64) (*parcels.Parcel, error) {
-	return getOne(ctx, s.r, parcels.KindParcel, id, scanParcel)
+	return getOne(ctx, s.rq, parcels.KindParcel, id, scanParcel)
 }
 
 func (s *Store) UpdateParcel(ctx context.Context, p *parcels.Parcel, actor string) (*parcels.Parcel, error) {

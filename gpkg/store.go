@@ -31,8 +31,9 @@ type Options struct {
 // Store is a parcels.Store in one GeoPackage file.
 type Store struct {
 	path string
-	w    *sql.DB // the single writer connection
-	r    *sql.DB // reader connections
+	w    *sql.DB   // the writer pool, of one connection
+	wc   *sql.Conn // that connection, held for the store's life
+	r    *sql.DB   // reader connections
 	der  parcels.Deriver
 
 	// wmu admits one writer at a time, so a write transaction never waits
@@ -44,6 +45,9 @@ type Store struct {
 	// a List see the same commit.
 	imu sync.RWMutex
 	idx map[parcels.Kind]*spatialIndex
+
+	wst, rc *stmtCache // prepared statements of the writer and the readers
+	rq      cachedDB   // the readers, through rc
 
 	closeOnce sync.Once
 	closeErr  error
@@ -94,7 +98,7 @@ var table = map[parcels.Kind]string{
 func dsn(path string, writer bool) string {
 	v := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
 	if writer {
-		return v + "&_txlock=immediate"
+		return v
 	}
 	return v + "&_pragma=query_only(1)"
 }
@@ -127,6 +131,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, der: parcels.NewDeriver(opts.Zone), idx: map[parcels.Kind]*spatialIndex{}}
 	fail := func(err error) (*Store, error) {
+		if s.wc != nil {
+			s.wc.Close()
+		}
 		w.Close()
 		if s.r != nil {
 			s.r.Close()
@@ -140,6 +147,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	} else if err := s.check(ctx); err != nil {
 		return fail(err)
 	}
+	// The writer keeps its connection, so its prepared statements live
+	// across transactions (BEGIN IMMEDIATE … COMMIT issued by write).
+	if s.wc, err = w.Conn(ctx); err != nil {
+		return fail(fmt.Errorf("gpkg: open %s: %w", path, err))
+	}
+	s.wst = newConnStmtCache(s.wc)
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return fail(fmt.Errorf("gpkg: open %s for reading: %w", path, err))
@@ -147,6 +160,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	r.SetMaxOpenConns(opts.Readers)
 	r.SetMaxIdleConns(opts.Readers)
 	s.r = r
+	s.rc = newStmtCache(r)
+	s.rq = cachedDB{s.rc}
 	if err := s.loadIndex(ctx); err != nil {
 		return fail(fmt.Errorf("gpkg: build spatial index of %s: %w", path, err))
 	}
@@ -254,11 +269,13 @@ func (s *Store) Close() error {
 		defer s.wmu.Unlock()
 		var errs []error
 		if s.r != nil {
+			s.rc.close()
 			errs = append(errs, s.r.Close())
 		}
+		s.wst.close()
 		// A checkpoint leaves a self-contained .gpkg for GIS tools.
-		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-		errs = append(errs, s.w.Close())
+		_, _ = s.wc.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, s.wc.Close(), s.w.Close())
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr

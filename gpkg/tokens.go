@@ -23,11 +23,11 @@ func (s *Store) CreateToken(ctx context.Context, t parcels.Token) (parcels.Token
 	defer s.wmu.Unlock()
 	t.CreatedAt = now()
 	t.RevokedAt = parcels.Token{}.RevokedAt
-	r, err := s.w.ExecContext(ctx, "INSERT INTO landplan_tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
+	r, err := s.wc.ExecContext(ctx, "INSERT INTO landplan_tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
 		t.Name, string(t.Role), t.Hash, fmtTime(t.CreatedAt))
 	if err != nil {
 		var other int64
-		if s.w.QueryRowContext(ctx, "SELECT id FROM landplan_tokens WHERE hash = ?", t.Hash).Scan(&other) == nil {
+		if s.wc.QueryRowContext(ctx, "SELECT id FROM landplan_tokens WHERE hash = ?", t.Hash).Scan(&other) == nil {
 			return parcels.Token{}, &parcels.Error{Code: parcels.EINVALID,
 				Message: "a token with this hash exists already", MessageZH: "已存在相同哈希的令牌"}
 		}
@@ -54,7 +54,7 @@ func scanToken(sc scanner) (parcels.Token, error) {
 }
 
 func (s *Store) TokenByHash(ctx context.Context, hash string) (parcels.Token, error) {
-	t, err := scanToken(s.r.QueryRowContext(ctx, "SELECT "+tokenCols+" FROM landplan_tokens WHERE hash = ? AND revoked_at IS NULL", hash))
+	t, err := scanToken(s.rq.QueryRowContext(ctx, "SELECT "+tokenCols+" FROM landplan_tokens WHERE hash = ? AND revoked_at IS NULL", hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return parcels.Token{}, &parcels.Error{Code: parcels.ENOTFOUND, Message: "no such token, or it was revoked", MessageZH: "令牌不存在或已吊销"}
 	}
@@ -62,7 +62,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (parcels.Token, er
 }
 
 func (s *Store) ListTokens(ctx context.Context) ([]parcels.Token, error) {
-	ts, err := queryRows(ctx, s.r, "SELECT "+tokenCols+" FROM landplan_tokens ORDER BY id", scanToken)
+	ts, err := queryRows(ctx, s.rq, "SELECT "+tokenCols+" FROM landplan_tokens ORDER BY id", scanToken)
 	if ts == nil && err == nil {
 		ts = []parcels.Token{}
 	}
@@ -72,7 +72,7 @@ func (s *Store) ListTokens(ctx context.Context) ([]parcels.Token, error) {
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	r, err := s.w.ExecContext(ctx, "UPDATE landplan_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", fmtTime(now()), id)
+	r, err := s.wc.ExecContext(ctx, "UPDATE landplan_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", fmtTime(now()), id)
 	if err != nil {
 		return fmt.Errorf("gpkg: revoke token: %w", err)
 	}

@@ -48,7 +48,7 @@ type extentChange struct {
 type wtx struct {
 	s     *Store
 	ctx   context.Context
-	tx    *sql.Tx
+	q     cachedConn // the writer's connection through its prepared statements
 	actor string
 	at    time.Time
 
@@ -74,14 +74,15 @@ func (s *Store) write(ctx context.Context, actor string, fn func(w *wtx) error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
+	if _, err := s.wc.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return nil, fmt.Errorf("gpkg: begin: %w", err)
 	}
-	w := &wtx{s: s, ctx: ctx, tx: tx, actor: actor, at: now(),
+	// Not ctx: a cancelled request must still roll back.
+	rollback := func() { _, _ = s.wc.ExecContext(context.Background(), "ROLLBACK") }
+	w := &wtx{s: s, ctx: ctx, q: cachedConn{s.wc, s.wst}, actor: actor, at: now(),
 		ext: map[string]*extentChange{}, reassign: map[int64]bool{}, dirty: map[int64]bool{},
 		primary: map[rowKey]bool{}, final: map[rowKey]any{}}
-	err = fn(w)
+	err := fn(w)
 	if err == nil {
 		err = w.settle()
 	}
@@ -91,13 +92,17 @@ func (s *Store) write(ctx context.Context, actor string, fn func(w *wtx) error) 
 	if err == nil {
 		err = w.updateExtents()
 	}
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
-		tx.Rollback()
+		rollback()
 		return nil, err
 	}
 	s.imu.Lock()
 	defer s.imu.Unlock()
-	if err := tx.Commit(); err != nil {
+	if _, err := s.wc.ExecContext(context.Background(), "COMMIT"); err != nil {
+		rollback()
 		return nil, fmt.Errorf("gpkg: commit: %w", err)
 	}
 	for _, m := range w.moves {
@@ -112,7 +117,7 @@ func (s *Store) write(ctx context.Context, actor string, fn func(w *wtx) error) 
 }
 
 func (w *wtx) exec(q string, args ...any) (sql.Result, error) {
-	r, err := w.tx.ExecContext(w.ctx, q, args...)
+	r, err := w.q.ExecContext(w.ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %w", err)
 	}
@@ -165,7 +170,7 @@ func bound(g orb.MultiPolygon) (orb.Bound, bool) {
 func (w *wtx) updateExtents() error {
 	for t, e := range w.ext {
 		var minx, miny, maxx, maxy sql.NullFloat64
-		if err := w.tx.QueryRowContext(w.ctx, "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", t).
+		if err := w.q.QueryRowContext(w.ctx, "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", t).
 			Scan(&minx, &miny, &maxx, &maxy); err != nil {
 			return fmt.Errorf("gpkg: extent of %s: %w", t, err)
 		}
@@ -180,7 +185,7 @@ func (w *wtx) updateExtents() error {
 		}
 		var args []any
 		if recompute {
-			if err := w.tx.QueryRowContext(w.ctx, "SELECT min(ST_MinX(geom)), min(ST_MinY(geom)), max(ST_MaxX(geom)), max(ST_MaxY(geom)) FROM "+t+" WHERE geom IS NOT NULL").
+			if err := w.q.QueryRowContext(w.ctx, "SELECT min(ST_MinX(geom)), min(ST_MinY(geom)), max(ST_MaxX(geom)), max(ST_MaxY(geom)) FROM "+t+" WHERE geom IS NOT NULL").
 				Scan(&minx, &miny, &maxx, &maxy); err != nil {
 				return fmt.Errorf("gpkg: recompute extent of %s: %w", t, err)
 			}
@@ -351,7 +356,7 @@ func (w *wtx) nearIDs(t string, g orb.MultiPolygon) ([]int64, error) {
 	if !ok {
 		return nil, nil
 	}
-	rows, err := w.tx.QueryContext(w.ctx, "SELECT id FROM rtree_"+t+"_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ? ORDER BY id",
+	rows, err := w.q.QueryContext(w.ctx, "SELECT id FROM rtree_"+t+"_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ? ORDER BY id",
 		b.Max[0], b.Min[0], b.Max[1], b.Min[1])
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %s near: %w", t, err)
@@ -385,7 +390,7 @@ func (w *wtx) parcelsNear(g orb.MultiPolygon) ([]*parcels.Parcel, error) {
 }
 
 func (w *wtx) buildingsOn(pid int64) ([]*parcels.Building, error) {
-	return queryRows(w.ctx, w.tx, "SELECT "+buildingCols+" FROM buildings WHERE parcel_id = ? ORDER BY fid", scanBuilding, pid)
+	return queryRows(w.ctx, w.q, "SELECT "+buildingCols+" FROM buildings WHERE parcel_id = ? ORDER BY fid", scanBuilding, pid)
 }
 
 func queryRows[T any](ctx context.Context, q queryer, query string, scan func(scanner) (T, error), args ...any) ([]T, error) {
@@ -414,19 +419,19 @@ func getOne[T any](ctx context.Context, q queryer, kind parcels.Kind, id int64, 
 }
 
 func (w *wtx) getParcel(id int64) (*parcels.Parcel, error) {
-	return getOne(w.ctx, w.tx, parcels.KindParcel, id, scanParcel)
+	return getOne(w.ctx, w.q, parcels.KindParcel, id, scanParcel)
 }
 
 func (w *wtx) getBuilding(id int64) (*parcels.Building, error) {
-	return getOne(w.ctx, w.tx, parcels.KindBuilding, id, scanBuilding)
+	return getOne(w.ctx, w.q, parcels.KindBuilding, id, scanBuilding)
 }
 
 func (w *wtx) getZone(id int64) (*parcels.Zone, error) {
-	z, err := getOne(w.ctx, w.tx, parcels.KindZone, id, scanZone)
+	z, err := getOne(w.ctx, w.q, parcels.KindZone, id, scanZone)
 	if err != nil {
 		return nil, err
 	}
-	z.Pieces, err = loadPieces(w.ctx, w.tx, id)
+	z.Pieces, err = loadPieces(w.ctx, w.q, id)
 	return z, err
 }
 

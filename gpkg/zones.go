@@ -189,11 +189,11 @@ func (s *Store) CreateZone(ctx context.Context, z *parcels.Zone, actor string) (
 }
 
 func (s *Store) GetZone(ctx context.Context, id int64) (*parcels.Zone, error) {
-	z, err := getOne(ctx, s.r, parcels.KindZone, id, scanZone)
+	z, err := getOne(ctx, s.rq, parcels.KindZone, id, scanZone)
 	if err != nil {
 		return nil, err
 	}
-	z.Pieces, err = loadPieces(ctx, s.r, id)
+	z.Pieces, err = loadPieces(ctx, s.rq, id)
 	return z, err
 }
 
