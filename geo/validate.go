@@ -387,14 +387,17 @@ func validateParts(g orb.MultiPolygon, ok []bool) []Problem {
 				continue
 			}
 			pt := g[b.i][0][0]
+			if q, ok := commonPoint(a.p, b.p); ok {
+				pt = q
+			}
 			en, zh := where(b.i, 0, -1)
 			pr := Problem{Code: code, Polygon: b.i, Vertex: -1, Point: pt}
 			if code == CodePolygonsOverlap {
-				pr.Message = fmt.Sprintf("%s overlaps polygon %d of the same multipolygon; the parts of a multipolygon must not overlap: merge them into one polygon (union) or correct the boundary", en, a.i+1)
-				pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形重叠；多部件几何的各部分不得重叠：请合并为一个多边形或修正边界", zh, a.i+1)
+				pr.Message = fmt.Sprintf("%s overlaps polygon %d of the same multipolygon (e.g. at (%s)); the parts of a multipolygon must not overlap: merge them into one polygon (union) or correct the boundary", en, a.i+1, fmtPt(pt))
+				pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形重叠（例如在 (%s) 处）；多部件几何的各部分不得重叠：请合并为一个多边形或修正边界", zh, a.i+1, fmtPt(pt))
 			} else {
-				pr.Message = fmt.Sprintf("%s shares an edge with polygon %d of the same multipolygon; parts may touch only at points: merge the two parts into one polygon", en, a.i+1)
-				pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形共用一条边；各部分只能在点上接触：请把两部分合并为一个多边形", zh, a.i+1)
+				pr.Message = fmt.Sprintf("%s shares an edge with polygon %d of the same multipolygon (e.g. at (%s)); parts may touch only at points: merge the two parts into one polygon", en, a.i+1, fmtPt(pt))
+				pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形共用一条边（例如在 (%s) 处）；各部分只能在点上接触：请把两部分合并为一个多边形", zh, a.i+1, fmtPt(pt))
 			}
 			probs = append(probs, pr)
 		}
@@ -470,4 +473,20 @@ func ringSignedArea(pts []orb.Point) float64 {
 func relate(a, b sf.Polygon) (m string, err error) {
 	defer guard("relate", &err)
 	return sf.Relate(a.AsGeometry(), b.AsGeometry())
+}
+
+// commonPoint returns a point the two polygons share: inside their overlap
+// when there is one, else on their common boundary.
+func commonPoint(a, b sf.Polygon) (pt orb.Point, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	x, err := sf.Intersection(a.AsGeometry(), b.AsGeometry())
+	if err != nil || x.IsEmpty() {
+		return orb.Point{}, false
+	}
+	xy, ok := x.PointOnSurface().XY()
+	return orb.Point{xy.X, xy.Y}, ok
 }
