@@ -34,13 +34,29 @@ func Normalize(kind Kind, feature string, g orb.MultiPolygon) (orb.MultiPolygon,
 			Message:   fmt.Sprintf("%s has no geometry: a MultiPolygon or Polygon is required", kind),
 			MessageZH: fmt.Sprintf("%s 缺少几何：需要 Polygon 或 MultiPolygon", kind.ZH())}
 	}
-	g, _ = geo.Repair(g)
-	if probs := geo.ValidateLonLat(g); len(probs) > 0 {
+	probs := geo.ValidateLonLat(g)
+	if len(probs) == 0 {
+		return g, nil // the common case: one validation pass, no copy
+	}
+	if allFixable(probs) {
+		g, _ = geo.Repair(g)
+		probs = geo.ValidateLonLat(g)
+	}
+	if len(probs) > 0 {
 		return nil, &Error{Code: EINVALID, Feature: feature, Problems: probs,
 			Message:   fmt.Sprintf("%s geometry is invalid: %s", kind, probs[0].Message),
 			MessageZH: fmt.Sprintf("%s 几何无效：%s", kind.ZH(), probs[0].MessageZH)}
 	}
 	return g, nil
+}
+
+func allFixable(probs []geo.Problem) bool {
+	for _, p := range probs {
+		if !p.Fixable {
+			return false
+		}
+	}
+	return true
 }
 
 // ParcelAreas sets the parcel's area fields from its geometry.

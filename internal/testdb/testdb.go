@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,8 +30,8 @@ func URL(tb testing.TB) string {
 
 var seq atomic.Int64
 
-// Fresh creates an empty database cloned from the base one (so PostGIS is
-// installed) and drops it when the test ends. It returns its URL.
+// Fresh creates an empty database cloned from landplan_template (so PostGIS
+// is installed) and drops it when the test ends. It returns its URL.
 func Fresh(tb testing.TB) string {
 	tb.Helper()
 	base := URL(tb)
@@ -44,8 +43,10 @@ func Fresh(tb testing.TB) string {
 	}
 	defer conn.Close(ctx)
 	name := fmt.Sprintf("lp_test_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, seq.Add(1))
-	tmpl := strings.TrimPrefix(mustParse(tb, base).Path, "/")
-	// CREATE DATABASE … TEMPLATE needs no other session on the template.
+	// scripts/pg-up makes this template (with PostGIS) and nothing connects
+	// to it, because CREATE DATABASE … TEMPLATE needs no other session on it.
+	// The retry covers two clones racing for it.
+	const tmpl = "landplan_template"
 	var lastErr error
 	for i := 0; i < 50; i++ {
 		_, lastErr = conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", pgx.Identifier{name}.Sanitize(), pgx.Identifier{tmpl}.Sanitize()))
