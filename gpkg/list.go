@@ -91,7 +91,8 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 
 	var m matcher
 	test := func(row T, g orb.MultiPolygon) bool {
-		if q.BBox != nil && !geo.Intersects(*q.BBox, g) {
+		// A row whose box lies inside the query box intersects it.
+		if q.BBox != nil && !containsBound(*q.BBox, g.Bound()) && !geo.Intersects(*q.BBox, g) {
 			return false
 		}
 		if q.Intersects != nil && !geo.Intersects(q.Intersects, g) {
@@ -101,13 +102,18 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	}
 
 	var matched []int64
+	var kept map[int64]T
 	switch {
 	case !spatial && q.Where == nil:
 		matched, err = allIDs(ctx, rd, t)
 	case spatial:
+		// The candidates are few (the R-tree's answer): keep the matching
+		// rows so the page needs no second read.
+		kept = map[int64]T{}
 		err = forRows(ctx, rd, kind, candidates, scan, func(id int64, row T, g orb.MultiPolygon) {
 			if test(row, g) {
 				matched = append(matched, id)
+				kept[id] = row
 			}
 		})
 	default:
@@ -125,9 +131,15 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	page.NumberMatched = int64(len(matched))
 	page.NextAfter, page.PrevBefore = next, prev
 	page.Items = make([]T, 0, len(ids))
-	err = forRows(ctx, rd, kind, ids, scan, func(_ int64, row T, _ orb.MultiPolygon) {
-		page.Items = append(page.Items, row)
-	})
+	if kept != nil {
+		for _, id := range ids {
+			page.Items = append(page.Items, kept[id])
+		}
+	} else {
+		err = forRows(ctx, rd, kind, ids, scan, func(_ int64, row T, _ orb.MultiPolygon) {
+			page.Items = append(page.Items, row)
+		})
+	}
 	if err != nil {
 		return page, err
 	}
@@ -140,6 +152,10 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		}
 	}
 	return page, tx.Commit()
+}
+
+func containsBound(outer, inner orb.Bound) bool {
+	return outer.Min[0] <= inner.Min[0] && outer.Min[1] <= inner.Min[1] && outer.Max[0] >= inner.Max[0] && outer.Max[1] >= inner.Max[1]
 }
 
 func emptyPage[T any]() parcels.Page[T] { return parcels.Page[T]{Items: []T{}} }
