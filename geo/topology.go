@@ -217,9 +217,9 @@ func firstSelfIntersection(pts []orb.Point) (crossing, bool) {
 }
 
 // ringsConflict reports where two distinct valid rings cross or run along
-// each other, or touch at two or more distinct points (which cuts a polygon's
-// interior in two). Touching at a single point is allowed.
-func ringsConflict(a, b ringInfo) (crossing, bool) {
+// each other; otherwise it returns the distinct points where they touch,
+// for the interior-connectivity check (touchCycle).
+func ringsConflict(a, b ringInfo) (crossing, bool, []crossing) {
 	segs := ringSegs(a.pts, 0, make([]sweepSeg, 0, len(a.pts)+len(b.pts)))
 	segs = ringSegs(b.pts, 1, segs)
 	var found crossing
@@ -236,6 +236,11 @@ func ringsConflict(a, b ringInfo) (crossing, bool) {
 		case xNone:
 			return true
 		case xTouch:
+			for _, u := range touches {
+				if u.pt == pt {
+					return true
+				}
+			}
 			touches = append(touches, crossing{kind: xTouch, ia: s.k, ib: t.k, pt: pt})
 			return true
 		}
@@ -243,14 +248,57 @@ func ringsConflict(a, b ringInfo) (crossing, bool) {
 		return false
 	})
 	if found.kind != xNone {
-		return found, true
+		return found, true, nil
 	}
-	for _, t := range touches[min(1, len(touches)):] {
-		if t.pt != touches[0].pt {
-			return t, true
-		}
+	return crossing{}, false, touches
+}
+
+// touchGraph finds where rings touching at points cut a polygon's interior
+// in two. Rings and touch points are the nodes of a bipartite graph, a ring
+// linked to each point where it touches another ring; the interior is
+// disconnected exactly when that graph has a cycle (a hole touching the
+// shell twice, or a chain of holes from the shell back to it).
+type touchGraph struct {
+	parent []int
+	point  map[orb.Point]int
+	edge   map[[2]int]bool
+}
+
+func newTouchGraph(rings int) *touchGraph {
+	g := &touchGraph{point: map[orb.Point]int{}, edge: map[[2]int]bool{}}
+	for i := 0; i < rings; i++ {
+		g.parent = append(g.parent, i)
 	}
-	return crossing{}, false
+	return g
+}
+
+func (g *touchGraph) find(x int) int {
+	for g.parent[x] != x {
+		g.parent[x] = g.parent[g.parent[x]]
+		x = g.parent[x]
+	}
+	return x
+}
+
+// add links ring r to touch point p; it reports false when the link closes
+// a cycle.
+func (g *touchGraph) add(r int, p orb.Point) bool {
+	id, ok := g.point[p]
+	if !ok {
+		id = len(g.parent)
+		g.parent = append(g.parent, id)
+		g.point[p] = id
+	}
+	if g.edge[[2]int{r, id}] {
+		return true
+	}
+	g.edge[[2]int{r, id}] = true
+	a, b := g.find(r), g.find(id)
+	if a == b {
+		return false
+	}
+	g.parent[a] = b
+	return true
 }
 
 type location int

@@ -11,22 +11,23 @@ import (
 
 // Problem codes. They are stable: clients and tests match on them.
 const (
-	CodeEmptyPolygon      = "empty_polygon"         // a polygon without rings
-	CodeTooFewPoints      = "too_few_points"        // ring with < 4 positions (or < 3 distinct vertices)
-	CodeUnclosedRing      = "unclosed_ring"         // first position ≠ last
-	CodeNonFinite         = "non_finite_coordinate" // NaN or ±Inf
-	CodeRepeatedVertex    = "repeated_vertex"       // consecutive duplicate position (Fixable)
-	CodeWrongOrientation  = "wrong_orientation"     // shell not CCW or hole not CW (Fixable)
-	CodeSelfIntersection  = "self_intersection"     // a ring crosses or touches itself
-	CodeHoleOutsideShell  = "hole_outside_shell"    // a hole lies outside its shell
-	CodeHoleCrossesShell  = "hole_crosses_shell"    // a hole crosses or runs along its shell
-	CodeHolesOverlap      = "holes_overlap"         // two holes cross, run along or nest in each other
-	CodeDegenerateRing    = "degenerate_ring"       // a simple ring whose area is 0, NaN or Inf in float64
-	CodePolygonsOverlap   = "polygons_overlap"      // two polygons of a multipolygon overlap
-	CodePolygonsShareEdge = "polygons_share_edge"   // two polygons of a multipolygon share an edge
-	CodeOutsideChina      = "outside_china"         // lon/lat outside lon 73–136, lat 3–54
-	CodeAxesSwapped       = "axes_swapped"          // lat/lon given as lon/lat
-	CodeProjected         = "projected_coordinates" // plane metres given as lon/lat
+	CodeEmptyPolygon         = "empty_polygon"         // a polygon without rings
+	CodeTooFewPoints         = "too_few_points"        // ring with < 4 positions (or < 3 distinct vertices)
+	CodeUnclosedRing         = "unclosed_ring"         // first position ≠ last
+	CodeNonFinite            = "non_finite_coordinate" // NaN or ±Inf
+	CodeRepeatedVertex       = "repeated_vertex"       // consecutive duplicate position (Fixable)
+	CodeWrongOrientation     = "wrong_orientation"     // shell not CCW or hole not CW (Fixable)
+	CodeSelfIntersection     = "self_intersection"     // a ring crosses or touches itself
+	CodeHoleOutsideShell     = "hole_outside_shell"    // a hole lies outside its shell
+	CodeHoleCrossesShell     = "hole_crosses_shell"    // a hole crosses or runs along its shell
+	CodeHolesOverlap         = "holes_overlap"         // two holes cross, run along or nest in each other
+	CodeInteriorDisconnected = "interior_disconnected" // rings touching at points cut the interior in two
+	CodeDegenerateRing       = "degenerate_ring"       // a simple ring whose area is 0, NaN or Inf in float64
+	CodePolygonsOverlap      = "polygons_overlap"      // two polygons of a multipolygon overlap
+	CodePolygonsShareEdge    = "polygons_share_edge"   // two polygons of a multipolygon share an edge
+	CodeOutsideChina         = "outside_china"         // lon/lat outside lon 73–136, lat 3–54
+	CodeAxesSwapped          = "axes_swapped"          // lat/lon given as lon/lat
+	CodeProjected            = "projected_coordinates" // plane metres given as lon/lat
 )
 
 // China's extent for ValidateLonLat, degrees.
@@ -190,7 +191,7 @@ type ringInfo struct {
 
 func validatePolygon(i int, p orb.Polygon, probs []Problem) []Problem {
 	if len(p) == 0 {
-		en, zh := where(i, 0, -1)
+		en, zh := where(i, -1, -1)
 		return append(probs, Problem{Code: CodeEmptyPolygon, Polygon: i, Vertex: -1,
 			Message:   fmt.Sprintf("%s has no rings; give at least an outer ring of 4 or more positions, or remove the polygon", en),
 			MessageZH: fmt.Sprintf("%s没有任何环；请至少给出一个不少于 4 个坐标点的外环，或删除该多边形", zh)})
@@ -202,21 +203,28 @@ func validatePolygon(i int, p orb.Polygon, probs []Problem) []Problem {
 	// Rings against rings: holes must lie inside the shell without crossing
 	// it, and must not overlap each other.
 	shell := infos[0]
+	// touches[j] lists, for ring j, the other rings it touches and where.
+	type touch struct {
+		other int
+		at    crossing
+	}
+	touches := make([][]touch, len(p))
 	for j := 1; j < len(p); j++ {
 		h := infos[j]
 		if !shell.ok || !h.ok {
 			continue
 		}
-		if x, ok := ringsConflict(shell, h); ok {
+		x, bad, ts := ringsConflict(shell, h)
+		if bad {
 			en, zh := where(i, j, h.idx[x.ib])
-			verb, verbZH := x.verb(), x.verbZH()
-			if x.kind == xTouch {
-				verb, verbZH = "touches a second time, cutting the polygon in two,", "第二次接触"
-			}
 			probs = append(probs, Problem{Code: CodeHoleCrossesShell, Polygon: i, Ring: j, Vertex: h.idx[x.ib], Point: x.pt,
-				Message:   fmt.Sprintf("%s: the hole %s the shell at (%s); a hole must lie inside its shell, touching it at one point at most: correct the hole's vertices or cut the parcel into separate polygons", en, verb, fmtPt(x.pt)),
-				MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s外环；洞必须位于外环之内，最多只能在一个点处接触：请修正洞的顶点，或将宗地拆分为多个多边形", zh, fmtPt(x.pt), verbZH)})
+				Message:   fmt.Sprintf("%s: the hole %s the shell at (%s); a hole must lie inside its shell, touching it at single points at most: correct the hole's vertices or cut the parcel into separate polygons", en, x.verb(), fmtPt(x.pt)),
+				MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s外环；洞必须位于外环之内，最多只能在单点处接触：请修正洞的顶点，或将宗地拆分为多个多边形", zh, fmtPt(x.pt), x.verbZH())})
+			infos[j].ok = false
 			continue
+		}
+		for _, t := range ts {
+			touches[j] = append(touches[j], touch{0, t})
 		}
 		if pt, k, loc := ringInsideRing(h, shell); loc == outside {
 			en, zh := where(i, j, h.idx[k])
@@ -232,16 +240,16 @@ func validatePolygon(i int, p orb.Polygon, probs []Problem) []Problem {
 			if !a.ok || !b.ok {
 				continue
 			}
-			if x, ok := ringsConflict(a, b); ok {
+			x, bad, ts := ringsConflict(a, b)
+			if bad {
 				en, zh := where(i, k, b.idx[x.ib])
-				verb, verbZH := x.verb(), x.verbZH()
-				if x.kind == xTouch {
-					verb, verbZH = "touches a second time", "第二次接触"
-				}
 				probs = append(probs, Problem{Code: CodeHolesOverlap, Polygon: i, Ring: k, Vertex: b.idx[x.ib], Point: x.pt,
-					Message:   fmt.Sprintf("%s: this hole %s hole %d at (%s); holes may touch at one point at most: merge the two holes into one ring", en, verb, j, fmtPt(x.pt)),
-					MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s第 %d 个内环；洞之间最多只能在一个点处接触：请把两个洞合并为一个环", zh, fmtPt(x.pt), verbZH, j)})
+					Message:   fmt.Sprintf("%s: this hole %s hole %d at (%s); holes may touch only at single points: merge the two holes into one ring", en, x.verb(), j, fmtPt(x.pt)),
+					MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处%s第 %d 个内环；洞之间只能在单点处接触：请把两个洞合并为一个环", zh, fmtPt(x.pt), x.verbZH(), j)})
 				continue
+			}
+			for _, t := range ts {
+				touches[k] = append(touches[k], touch{j, t}) // t.ib indexes ring k
 			}
 			// Hole k inside hole j, or the other way round.
 			jj, kk := j, k
@@ -257,6 +265,31 @@ func validatePolygon(i int, p orb.Polygon, probs []Problem) []Problem {
 					Message:   fmt.Sprintf("%s: this hole lies inside hole %d; a hole inside a hole is an island: give the island as a separate polygon", en, jj),
 					MessageZH: fmt.Sprintf("%s：该内环（洞）位于第 %d 个内环之内；洞中之洞是一块“岛”，请把它作为单独的多边形给出", zh, jj)})
 			}
+		}
+	}
+	// Rings touching at points must not enclose part of the interior.
+	tg := newTouchGraph(len(p))
+	for j := 1; j < len(p); j++ {
+		for _, t := range touches[j] {
+			if !infos[j].ok || !infos[t.other].ok {
+				continue
+			}
+			if tg.add(j, t.at.pt) && tg.add(t.other, t.at.pt) {
+				continue
+			}
+			v := t.at.ib
+			if m := len(infos[j].pts); infos[j].pts[(v+1)%m] == t.at.pt {
+				v = (v + 1) % m // the touch is at the edge's end vertex
+			}
+			en, zh := where(i, j, infos[j].idx[v])
+			with, withZH := "the shell", "外环"
+			if t.other > 0 {
+				with, withZH = fmt.Sprintf("hole %d", t.other), fmt.Sprintf("第 %d 个内环", t.other)
+			}
+			probs = append(probs, Problem{Code: CodeInteriorDisconnected, Polygon: i, Ring: j, Vertex: infos[j].idx[v], Point: t.at.pt,
+				Message:   fmt.Sprintf("%s: this hole touches %s at (%s), which closes a loop of touching rings and cuts the polygon's interior in two; give each part as its own polygon, or separate the rings", en, with, fmtPt(t.at.pt)),
+				MessageZH: fmt.Sprintf("%s：该内环（洞）在 (%s) 处接触%s，与其他接触点一起把多边形内部分割成了不相连的部分；请把各部分分别作为多边形给出，或使这些环分开", zh, fmtPt(t.at.pt), withZH)})
+			break
 		}
 	}
 	return probs
@@ -409,7 +442,9 @@ func validateParts(g orb.MultiPolygon, ok []bool) []Problem {
 func where(i, j, k int) (en, zh string) {
 	en = fmt.Sprintf("polygon %d", i+1)
 	zh = fmt.Sprintf("第 %d 个多边形", i+1)
-	if j == 0 {
+	if j < 0 {
+		// the polygon as a whole
+	} else if j == 0 {
 		en += ", shell"
 		zh += "外环"
 	} else {

@@ -44,7 +44,18 @@ func TestValidateCases(t *testing.T) {
 		{name: "collinear", g: orb.MultiPolygon{{{{0, 0}, {1, 0}, {2, 0}, {0, 0}}}}, code: CodeSelfIntersection, vertex: 0},
 		{name: "hole outside", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{20, 2}, {20, 4}, {22, 4}, {22, 2}, {20, 2}}}}, code: CodeHoleOutsideShell, ring: 1, vertex: 0, point: orb.Point{20, 2}},
 		{name: "hole crossing", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{8, 2}, {8, 4}, {12, 4}, {12, 2}, {8, 2}}}}, code: CodeHoleCrossesShell, ring: 1, vertex: 1, point: orb.Point{10, 4}},
-		{name: "hole twice touching", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{0, 5}, {5, 6}, {10, 5}, {5, 4}, {0, 5}}}}, code: CodeHoleCrossesShell, ring: 1},
+		{name: "hole twice touching", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{0, 5}, {5, 6}, {10, 5}, {5, 4}, {0, 5}}}}, code: CodeInteriorDisconnected, ring: 1, vertex: 2, point: orb.Point{10, 5}},
+		// PostGIS: ST_IsValidReason → "Interior is disconnected[0 5]".
+		// Two holes in a chain from the left side to the right side of the
+		// shell. PostGIS: "Interior is disconnected[5 5]".
+		{name: "chain of holes", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+			{{0, 5}, {3, 6}, {5, 5}, {3, 4}, {0, 5}}, {{5, 5}, {7, 6}, {10, 5}, {7, 4}, {5, 5}}}}, code: CodeInteriorDisconnected, ring: 2, vertex: 0, point: orb.Point{5, 5}},
+		// Shell and two holes meeting at one point: the interior stays
+		// connected. PostGIS: "Valid Geometry".
+		{name: "three rings at one point", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+			{{0, 5}, {3, 6}, {3, 4}, {0, 5}}, {{0, 5}, {1, 8}, {3, 8}, {0, 5}}}}},
+		{name: "two holes touching once", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+			{{2, 2}, {2, 4}, {4, 4}, {4, 2}, {2, 2}}, {{4, 4}, {4, 6}, {6, 6}, {6, 4}, {4, 4}}}}},
 		{name: "hole equals shell", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{0, 0}, {0, 10}, {10, 10}, {10, 0}, {0, 0}}}}, code: CodeHoleCrossesShell, ring: 1},
 		{name: "holes overlapping", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{2, 2}, {2, 5}, {5, 5}, {5, 2}, {2, 2}}, {{4, 4}, {4, 6}, {6, 6}, {6, 4}, {4, 4}}}}, code: CodeHolesOverlap, ring: 2},
 		{name: "hole in hole", g: orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{3, 3}, {3, 4}, {4, 4}, {4, 3}, {3, 3}}, {{2, 2}, {2, 8}, {8, 8}, {8, 2}, {2, 2}}}}, code: CodeHolesOverlap, ring: 1, vertex: 0, point: orb.Point{3, 3}},
@@ -163,6 +174,8 @@ func TestMakeValid(t *testing.T) {
 		{"holes overlapping", orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{2, 2}, {2, 5}, {5, 5}, {5, 2}, {2, 2}}, {{4, 4}, {4, 6}, {6, 6}, {6, 4}, {4, 4}}}}, 88, 1},
 		// POLYGON((0 0,10 0,10 10,0 10,0 0),(3 3,3 4,4 4,4 3,3 3),(2 2,2 8,8 8,8 2,2 2)) → 64, 1
 		{"hole in hole", orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{3, 3}, {3, 4}, {4, 4}, {4, 3}, {3, 3}}, {{2, 2}, {2, 8}, {8, 8}, {8, 2}, {2, 2}}}}, 64, 1},
+		// POLYGON((0 0,10 0,10 10,0 10,0 0),(0 5,5 6,10 5,5 4,0 5)) → 90, 2
+		{"interior disconnected", orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{0, 5}, {5, 6}, {10, 5}, {5, 4}, {0, 5}}}}, 90, 2},
 		// POLYGON((0 0,10 0,10 10,5 -5,0 10,0 0)) → 41.666666666666664, 3
 		{"double crossing", orb.MultiPolygon{{{{0, 0}, {10, 0}, {10, 10}, {5, -5}, {0, 10}, {0, 0}}}}, 41.666666666666664, 3},
 	}
