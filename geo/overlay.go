@@ -40,14 +40,24 @@ func Union(gs ...orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 	}
 	// Sort by envelope so neighbours in the tree are neighbours on the ground,
 	// which keeps intermediate results small and overlays local.
-	sort.SliceStable(parts, func(i, j int) bool {
-		ci, _ := parts[i].Envelope().Center().XY()
-		cj, _ := parts[j].Envelope().Center().XY()
-		if ci.X != cj.X {
-			return ci.X < cj.X
+	type centred struct {
+		g sf.Geometry
+		c sf.XY
+	}
+	cs := make([]centred, len(parts))
+	for i, p := range parts {
+		c, _ := p.Envelope().Center().XY()
+		cs[i] = centred{p, c}
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].c.X != cs[j].c.X {
+			return cs[i].c.X < cs[j].c.X
 		}
-		return ci.Y < cj.Y
+		return cs[i].c.Y < cs[j].c.Y
 	})
+	for i := range cs {
+		parts[i] = cs[i].g
+	}
 	u, err := cascadedUnion(parts)
 	if err != nil {
 		return nil, err
