@@ -31,26 +31,34 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	limit := parcels.PageLimit(q.Limit)
 	t := table[kind]
 
-	spatial := q.BBox != nil || q.Intersects != nil
-	var box orb.Bound
+	// Every spatial condition that must hold narrows the box of the R-tree
+	// search: BBox, Intersects, and S_INTERSECTS at the top of Where (alone
+	// or in a top-level AND).
+	var boxes []orb.Geometry
 	if q.BBox != nil {
-		box = *q.BBox
+		boxes = append(boxes, *q.BBox)
 	}
 	if q.Intersects != nil {
-		if isEmpty(q.Intersects) {
+		boxes = append(boxes, q.Intersects)
+	}
+	boxes = append(boxes, whereGeometries(q.Where)...)
+	spatial := len(boxes) > 0
+	var box orb.Bound
+	for i, g := range boxes {
+		if isEmpty(g) {
 			return emptyPage[T](), nil
 		}
-		ib := q.Intersects.Bound()
-		if q.BBox != nil {
-			if !box.Intersects(ib) {
-				return emptyPage[T](), nil
-			}
-			box = orb.Bound{
-				Min: orb.Point{max(box.Min[0], ib.Min[0]), max(box.Min[1], ib.Min[1])},
-				Max: orb.Point{min(box.Max[0], ib.Max[0]), min(box.Max[1], ib.Max[1])},
-			}
-		} else {
-			box = ib
+		b := g.Bound()
+		if i == 0 {
+			box = b
+			continue
+		}
+		if !box.Intersects(b) {
+			return emptyPage[T](), nil
+		}
+		box = orb.Bound{
+			Min: orb.Point{max(box.Min[0], b.Min[0]), max(box.Min[1], b.Min[1])},
+			Max: orb.Point{min(box.Max[0], b.Max[0]), min(box.Max[1], b.Max[1])},
 		}
 	}
 
@@ -152,6 +160,22 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		}
 	}
 	return page, tx.Commit()
+}
+
+// whereGeometries returns the geometries of the S_INTERSECTS conditions that
+// every match must meet: Where itself, or the parts of a top-level And.
+func whereGeometries(e parcels.Expr) []orb.Geometry {
+	switch e := e.(type) {
+	case parcels.Intersects:
+		return []orb.Geometry{e.Geometry}
+	case parcels.And:
+		var out []orb.Geometry
+		for _, x := range e {
+			out = append(out, whereGeometries(x)...)
+		}
+		return out
+	}
+	return nil
 }
 
 func containsBound(outer, inner orb.Bound) bool {

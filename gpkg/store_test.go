@@ -2,6 +2,9 @@ package gpkg
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -89,5 +92,96 @@ func TestCRUDAndDerived(t *testing.T) {
 	g, err = s.GetParcel(ctx, p.ID)
 	if err != nil || g.Version != 4 || g.BuildingCount != 1 {
 		t.Fatalf("restored %+v %v", g, err)
+	}
+}
+
+// TestListWhereIntersects: S_INTERSECTS in Where narrows the R-tree search
+// when it must hold (alone or in a top-level AND) and not when it sits in an
+// OR; the answers are exact either way.
+func TestListWhereIntersects(t *testing.T) {
+	ctx := context.Background()
+	s, _ := MustOpen(t)
+	var ps []*parcels.Parcel
+	for i := range 10 {
+		ps = append(ps, &parcels.Parcel{Name: fmt.Sprint(i), Town: []string{"大洋街道", "古城街道"}[i%2], Geometry: rect(float64(100*i), 0, 90, 90)})
+	}
+	ps, err := s.CreateParcels(ctx, ps, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A line through parcels 2, 3 and 4 (and the streets between them).
+	a, b := rect(250, 45, 1, 1)[0][0][0], rect(450, 45, 1, 1)[0][0][0]
+	seg := orb.LineString{a, b}
+	ids := func(q parcels.Query) []int64 {
+		t.Helper()
+		page, err := s.ListParcels(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, p := range page.Items {
+			out = append(out, p.ID)
+		}
+		if int64(len(out)) != page.NumberMatched {
+			t.Fatalf("NumberMatched %d for %d items", page.NumberMatched, len(out))
+		}
+		return out
+	}
+	want := func(got []int64, idx ...int) {
+		t.Helper()
+		if len(got) != len(idx) {
+			t.Fatalf("got %v, want parcels %v", got, idx)
+		}
+		for i, k := range idx {
+			if got[i] != ps[k].ID {
+				t.Fatalf("got %v, want parcels %v", got, idx)
+			}
+		}
+	}
+	want(ids(parcels.Query{Where: parcels.Intersects{Geometry: seg}}), 2, 3, 4)
+	want(ids(parcels.Query{Where: parcels.And{parcels.Intersects{Geometry: seg}, parcels.Compare{Prop: "town", Op: "=", Value: "大洋街道"}}}), 2, 4)
+	want(ids(parcels.Query{Where: parcels.Or{parcels.Intersects{Geometry: seg}, parcels.Compare{Prop: "name", Op: "=", Value: "9"}}}), 2, 3, 4, 9)
+	far := rect(5000, 5000, 10, 10).Bound()
+	want(ids(parcels.Query{BBox: &far, Where: parcels.Intersects{Geometry: seg}}))
+}
+
+// TestOpenRefusesForeignFiles: a file that is not a landplan GeoPackage is
+// never taken over.
+func TestOpenRefusesForeignFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.gpkg")
+	if err := os.WriteFile(text, []byte("这不是数据库 not a database at all, just text that is long enough"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, text, Options{}); err == nil {
+		t.Error("Open of a text file succeeded")
+	}
+	// A GeoPackage made by GDAL is a GeoPackage, but not ours.
+	if _, err := exec.LookPath("ogr2ogr"); err == nil {
+		src := filepath.Join(dir, "in.geojson")
+		os.WriteFile(src, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[121.1,28.85]}}]}`), 0o644)
+		gp := filepath.Join(dir, "gdal.gpkg")
+		if out, err := exec.Command("ogr2ogr", "-f", "GPKG", gp, src).CombinedOutput(); err != nil {
+			t.Fatalf("ogr2ogr: %v %s", err, out)
+		}
+		_, err := Open(ctx, gp, Options{})
+		if parcels.ErrorCode(err) != parcels.EINVALID {
+			t.Errorf("Open of GDAL's GeoPackage: %v, want EINVALID", err)
+		}
+	}
+	// A landplan file opens again with its rows.
+	s, path := MustOpen(t)
+	if _, err := s.CreateParcel(ctx, &parcels.Parcel{Name: "x", Geometry: rect(0, 0, 10, 10)}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if p, err := s2.GetParcel(ctx, 1); err != nil || p.Name != "x" || s2.idx[parcels.KindParcel].tr.Len() != 1 {
+		t.Fatalf("reopened: %v %v", p, err)
 	}
 }
