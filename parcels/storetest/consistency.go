@@ -20,7 +20,7 @@ func testConsistency(t *testing.T, newStore Factory) {
 	t.Run("ReadersNeverSeeHalfABatch", func(t *testing.T) {
 		s := newStore(t)
 		const batches, size = 6, 50
-		done := make(chan struct{})
+		done, stop := make(chan struct{}), make(chan struct{})
 		var seen []int64
 		var readErr error
 		go func() {
@@ -32,12 +32,18 @@ func testConsistency(t *testing.T, newStore Factory) {
 					return
 				}
 				seen = append(seen, pg.NumberMatched)
-				time.Sleep(time.Millisecond)
-				if pg.NumberMatched == batches*size {
+				select {
+				case <-stop: // the writers are done and this read came after
 					return
+				case <-time.After(time.Millisecond):
 				}
 			}
 		}()
+		// Stop the reader however the writers end (MustCreateParcels may
+		// Fatal), and wait for it before the store is closed.
+		var once sync.Once
+		halt := func() { once.Do(func() { close(stop) }); <-done }
+		defer halt()
 		for b := range batches {
 			in := make([]*parcels.Parcel, size)
 			for i := range in {
@@ -46,7 +52,7 @@ func testConsistency(t *testing.T, newStore Factory) {
 			}
 			MustCreateParcels(t, s, in)
 		}
-		<-done
+		halt()
 		if readErr != nil {
 			t.Fatalf("concurrent ListParcels: %v", readErr)
 		}
@@ -145,7 +151,11 @@ func testConsistency(t *testing.T, newStore Factory) {
 		errs := make(chan error, 40)
 		wg.Go(func() {
 			for i := range 10 {
-				for {
+				for try := 0; ; try++ {
+					if try == 100 {
+						errs <- fmt.Errorf("UpdateParcel: still conflicting after %d fresh reads", try)
+						return
+					}
 					cur, err := s.GetParcel(t.Context(), a.ID)
 					if err != nil {
 						errs <- err
