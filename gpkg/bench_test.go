@@ -191,3 +191,38 @@ func BenchmarkMemory100k(b *testing.B) {
 	b.ReportMetric(sys, "MiB-sys")
 	b.ReportMetric(rss, "MiB-maxrss")
 }
+
+// BenchmarkWhere100k: a property filter without a spatial condition scans
+// all 100,000 parcels with parcels.Match (here one match).
+func BenchmarkWhere100k(b *testing.B) {
+	path := benchFile(b)
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	q := parcels.Query{Where: parcels.Compare{Prop: "name", Op: "=", Value: "地块4242"}}
+	for b.Loop() {
+		page, err := s.ListParcels(context.Background(), q)
+		if err != nil || page.NumberMatched != 1 {
+			b.Fatalf("%v %v", page.NumberMatched, err)
+		}
+	}
+}
+
+// BenchmarkListFirstPage100k: the first page of 100 with NumberMatched and
+// no condition.
+func BenchmarkListFirstPage100k(b *testing.B) {
+	path := benchFile(b)
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for b.Loop() {
+		page, err := s.ListParcels(context.Background(), parcels.Query{})
+		if err != nil || page.NumberMatched != benchCount || len(page.Items) != 100 {
+			b.Fatalf("%v %v", page.NumberMatched, err)
+		}
+	}
+}

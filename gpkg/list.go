@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -111,9 +112,12 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 
 	var matched []int64
 	var kept map[int64]T
+	var ids []int64
+	var next, prev int64
 	switch {
 	case !spatial && q.Where == nil:
-		matched, err = allIDs(ctx, rd, t)
+		// Every row matches: count and page in SQL.
+		ids, next, prev, page.NumberMatched, err = sqlWindow(ctx, rd, t, q.After, q.Before, limit)
 	case spatial:
 		// The candidates are few (the R-tree's answer): keep the matching
 		// rows so the page needs no second read.
@@ -125,7 +129,9 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 			}
 		})
 	default:
-		err = scanAll(ctx, rd, kind, scan, func(id int64, row T, g orb.MultiPolygon) {
+		// Only the queryable columns (and the geometry when Where tests it).
+		cols := lightCols(kind, hasIntersects(q.Where))
+		err = eachRow(ctx, rd, "SELECT "+cols+" FROM "+t+" ORDER BY fid", nil, scan, func(id int64, row T, g orb.MultiPolygon) {
 			if test(row, g) {
 				matched = append(matched, id)
 			}
@@ -135,8 +141,12 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		return page, err
 	}
 
-	ids, next, prev := window(matched, q.After, q.Before, limit)
-	page.NumberMatched = int64(len(matched))
+	if !spatial && q.Where == nil {
+		// Paged in SQL above.
+	} else {
+		ids, next, prev = window(matched, q.After, q.Before, limit)
+		page.NumberMatched = int64(len(matched))
+	}
 	page.NextAfter, page.PrevBefore = next, prev
 	page.Items = make([]T, 0, len(ids))
 	if kept != nil {
@@ -232,23 +242,6 @@ func searchIDs(ids []int64, v int64) int {
 	return lo
 }
 
-func allIDs(ctx context.Context, q queryer, t string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT fid FROM "+t+" ORDER BY fid")
-	if err != nil {
-		return nil, fmt.Errorf("gpkg: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // geomOf returns a scanned row's geometry.
 func geomOf(row any) orb.MultiPolygon {
 	switch r := row.(type) {
@@ -292,9 +285,87 @@ func forRows[T any](ctx context.Context, q queryer, kind parcels.Kind, ids []int
 	return nil
 }
 
-func scanAll[T any](ctx context.Context, q queryer, kind parcels.Kind,
-	scan func(scanner) (T, error), fn func(int64, T, orb.MultiPolygon)) error {
-	return eachRow(ctx, q, "SELECT "+kindCols[kind]+" FROM "+table[kind]+" ORDER BY fid", nil, scan, fn)
+// lightCols is kindCols with NULL for what parcels.Props does not need
+// (timestamps, attrs, members, and the geometry unless asked for), so a
+// filter scan decodes no JSON, dates or WKB.
+func lightCols(kind parcels.Kind, geom bool) string {
+	drop := map[string]bool{"created_at": true, "updated_at": true, "attrs": true, "members": true, "geom": !geom}
+	cols := strings.Split(kindCols[kind], ",")
+	for i, c := range cols {
+		if drop[strings.TrimSpace(c)] {
+			cols[i] = "NULL"
+		}
+	}
+	return strings.Join(cols, ",")
+}
+
+func hasIntersects(e parcels.Expr) bool {
+	switch e := e.(type) {
+	case parcels.Intersects:
+		return true
+	case parcels.And:
+		for _, x := range e {
+			if hasIntersects(x) {
+				return true
+			}
+		}
+	case parcels.Or:
+		for _, x := range e {
+			if hasIntersects(x) {
+				return true
+			}
+		}
+	case parcels.Not:
+		return hasIntersects(e.X)
+	}
+	return false
+}
+
+// sqlWindow pages through all rows of t in SQL, with the same rules as window.
+func sqlWindow(ctx context.Context, q queryer, t string, after, before int64, limit int) (ids []int64, next, prev, count int64, err error) {
+	if err = q.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&count); err != nil {
+		return nil, 0, 0, 0, fmt.Errorf("gpkg: %w", err)
+	}
+	hi := int64(math.MaxInt64)
+	if before > 0 {
+		hi = before
+	}
+	query := "SELECT fid FROM " + t + " WHERE fid > ? AND fid < ? ORDER BY fid LIMIT ?"
+	if before > 0 {
+		query = "SELECT fid FROM (SELECT fid FROM " + t + " WHERE fid > ? AND fid < ? ORDER BY fid DESC LIMIT ?) ORDER BY fid"
+	}
+	rows, err := q.QueryContext(ctx, query, after, hi, limit)
+	if err != nil {
+		return nil, 0, 0, 0, fmt.Errorf("gpkg: %w", err)
+	}
+	defer rows.Close()
+	ids = []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, 0, 0, 0, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, 0, 0, err
+	}
+	if len(ids) > 0 {
+		var more bool
+		if err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+" WHERE fid > ?)", ids[len(ids)-1]).Scan(&more); err != nil {
+			return nil, 0, 0, 0, err
+		}
+		if more {
+			next = ids[len(ids)-1]
+		}
+		if err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+" WHERE fid < ?)", ids[0]).Scan(&more); err != nil {
+			return nil, 0, 0, 0, err
+		}
+		if more {
+			prev = ids[0]
+		}
+	}
+	return ids, next, prev, count, nil
 }
 
 func eachRow[T any](ctx context.Context, q queryer, query string, args []any,
