@@ -16,8 +16,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
 
 	"landplan/api"
 	"landplan/geo"
@@ -1097,4 +1100,101 @@ func (s *syncWriter) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.String()
+}
+
+// TestResponsesMatchOpenAPI validates real responses (bodies, statuses,
+// content types) against the served OpenAPI document.
+func TestResponsesMatchOpenAPI(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, api.Config{AnonymousRole: parcels.RoleViewer})
+	doc := f.do(t, req{url: "/api/openapi.json"}).Body.Bytes()
+	d, err := libopenapi.NewDocument(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, errs := validator.NewValidator(d)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p1 := f.parcels[0]
+	for _, r := range []req{
+		{url: "/api/"},
+		{url: "/api/conformance"},
+		{url: "/api/collections"},
+		{url: "/api/collections/parcels"},
+		{url: "/api/collections/parcels/items?limit=2"},
+		{url: "/api/collections/buildings/items"},
+		{url: "/api/collections/zones/items"},
+		{url: fmt.Sprintf("/api/collections/parcels/items/%d", p1.ID)},
+		{url: "/api/collections/parcels/items/424242"},
+		{url: "/api/collections/parcels/items?colour=red"},
+		{url: "/healthz"},
+		{method: "POST", url: "/api/collections/parcels/items", role: parcels.RoleEditor, body: `{"type":"Feature","geometry":` + poly(121.15, 28.87, 0.001) + `,"properties":{"name":"x"}}`},
+		{method: "POST", url: "/api/collections/parcels/items", role: parcels.RoleEditor, body: `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[121.13,28.87],[121.131,28.871],[121.131,28.87],[121.13,28.871],[121.13,28.87]]]},"properties":{}}`},
+		{method: "PATCH", url: fmt.Sprintf("/api/collections/parcels/items/%d", p1.ID), role: parcels.RoleEditor, body: `{"properties":{"town":"x"}}`,
+			header: map[string]string{"Content-Type": "application/merge-patch+json"}},
+		{method: "POST", url: "/api/analysis/indicators", role: parcels.RolePlanner, body: fmt.Sprintf(`{"parcel_id":%d}`, p1.ID), header: map[string]string{"Content-Type": "application/json"}},
+	} {
+		w := f.do(t, r)
+		method := r.method
+		if method == "" {
+			method = "GET"
+		}
+		var body io.Reader
+		if r.body != "" {
+			body = strings.NewReader(r.body)
+		}
+		hr := httptest.NewRequest(method, r.url, body)
+		for k, val := range r.header {
+			hr.Header.Set(k, val)
+		}
+		if r.body != "" && hr.Header.Get("Content-Type") == "" {
+			hr.Header.Set("Content-Type", "application/geo+json")
+		}
+		ok, verrs := v.ValidateHttpResponse(hr, w.Result())
+		if !ok {
+			for _, e := range verrs {
+				t.Errorf("%s %s → %d: %s: %s", method, r.url, w.Code, e.Message, e.Reason)
+				for _, se := range e.SchemaValidationErrors {
+					t.Errorf("    %s at %s", se.Reason, se.FieldPath)
+				}
+			}
+		}
+	}
+}
+
+// TestTimeout: a request whose deadline passes is a 503 with Retry-After.
+func TestTimeout(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, api.Config{AnonymousRole: parcels.RoleViewer, RequestTimeout: time.Nanosecond})
+	w := f.do(t, req{url: "/api/collections/parcels/items"})
+	p := problem(t, w, 503)
+	if w.Header().Get("Retry-After") == "" || p["code"] != "unavailable" {
+		t.Errorf("timeout problem %v %v", p, w.Header())
+	}
+}
+
+// TestZoneUpdate: a zone's members and pieces change by PATCH; its derived
+// areas follow.
+func TestZoneUpdate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, api.Config{})
+	ed := parcels.RoleEditor
+	w := f.do(t, req{method: "POST", url: "/api/collections/zones/items", role: ed,
+		body: fmt.Sprintf(`{"type":"Feature","geometry":null,"properties":{"name":"z","members":[%d]}}`, f.parcels[0].ID)})
+	if w.Code != 201 {
+		t.Fatalf("POST zone: %d %s", w.Code, w.Body.String())
+	}
+	u := w.Header().Get("Location")
+	a1 := decode(t, w)["properties"].(map[string]any)["members_area_m2"].(float64)
+	w = f.do(t, req{method: "PATCH", url: pathOf(t, u), role: ed, header: map[string]string{"If-Match": `"1"`},
+		body: fmt.Sprintf(`{"properties":{"members":[%d,%d],"status":"submitted"}}`, f.parcels[0].ID, f.parcels[3].ID)})
+	if w.Code != 200 {
+		t.Fatalf("PATCH zone: %d %s", w.Code, w.Body.String())
+	}
+	props := decode(t, w)["properties"].(map[string]any)
+	want := geo.CadastralArea(f.parcels[0].Geometry, zone40) + geo.CadastralArea(f.parcels[3].Geometry, zone40)
+	if math.Abs(props["members_area_m2"].(float64)-want) > 0.01 || props["members_area_m2"].(float64) <= a1 || props["status"] != "submitted" || props["name"] != "z" {
+		t.Errorf("patched zone %v (members area want %v)", props, want)
+	}
 }

@@ -72,6 +72,9 @@ func propertySchemas(c *collection) obj {
 			p["type"] = typ
 		}
 		if enum := queryableEnums[c.Kind][name]; enum != nil {
+			if name == "land_source" {
+				enum = append(append([]string{}, enum...), "") // "" = unknown
+			}
 			p["enum"] = enum
 		}
 		if contains(readOnlyOf(c.Kind), name) {
