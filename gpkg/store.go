@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -120,6 +121,13 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	fresh := true
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		fresh = false
+	}
+	if fresh {
+		// A new file may live in a directory that does not exist yet
+		// (./data on a fresh checkout).
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("gpkg: create the directory of %s: %w", path, err)
+		}
 	}
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {

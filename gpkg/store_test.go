@@ -185,3 +185,68 @@ func TestOpenRefusesForeignFiles(t *testing.T) {
 		t.Fatalf("reopened: %v %v", p, err)
 	}
 }
+
+// TestOpenCreatesDirectory: a new file in a missing directory (./data on a
+// fresh checkout) is created with its directory.
+func TestOpenCreatesDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "sub", "landplan.gpkg")
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// TestReadersDuringWrites: spatial and plain Lists running while a writer
+// adds parcels always see one commit: the page agrees with NumberMatched,
+// and counts never go down.
+func TestReadersDuringWrites(t *testing.T) {
+	ctx := context.Background()
+	s, _ := MustOpen(t)
+	const n = 60
+	box := rect(-10, -10, 100*20+20, 160).Bound() // rows 0 and 1 (the lon/lat box is a little skewed)
+	done := make(chan error, 1)
+	go func() {
+		for i := range n {
+			if _, err := s.CreateParcel(ctx, &parcels.Parcel{Name: fmt.Sprint(i), Geometry: rect(float64(100*(i%20)), float64(100*(i/20)), 90, 90)}, "w"); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	var last [2]int64
+	check := func(k int, q parcels.Query) {
+		page, err := s.ListParcels(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(page.Items)) != page.NumberMatched {
+			t.Fatalf("page of %d items, NumberMatched %d", len(page.Items), page.NumberMatched)
+		}
+		if page.NumberMatched < last[k] {
+			t.Fatalf("count went down from %d to %d", last[k], page.NumberMatched)
+		}
+		last[k] = page.NumberMatched
+	}
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(0, parcels.Query{Limit: 1000})
+			check(1, parcels.Query{BBox: &box, Limit: 1000})
+			if last[0] != n || last[1] != 40 {
+				t.Fatalf("after the writes: %d parcels, %d in the box; want %d and 40", last[0], last[1], n)
+			}
+			return
+		default:
+			check(0, parcels.Query{Limit: 1000})
+			check(1, parcels.Query{BBox: &box, Limit: 1000})
+		}
+	}
+}
