@@ -18,4 +18,13 @@
 // updated right after each commit; candidates are then tested exactly with
 // geo.Intersects. Inside a write transaction, candidate lookups use the
 // file's own R-tree, which the triggers keep current within the transaction.
+//
+// Filters (Query.Where) are evaluated in Go with parcels.Match over the
+// queryable columns; a filter without a spatial condition therefore reads
+// the whole layer (about 1 s for 100,000 parcels), while BBox, Intersects
+// and a top-level S_INTERSECTS go through the R-tree.
+//
+// The store assumes it is the only writer of its file while it is open: a
+// GIS client may read the file at any time, but rows it writes meanwhile
+// are not in the in-memory R-tree until the store is opened again.
 package gpkg
