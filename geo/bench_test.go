@@ -327,3 +327,38 @@ func TestUnionNoisyParcels(t *testing.T) {
 		t.Logf("seed %d: %d polygons with %d rings, %.1f m² in gaps", seed, len(u), len(u[0]), lost)
 	}
 }
+
+// BenchmarkValidate: a smooth 10 000-vertex circle, a 10 000-vertex star
+// whose edges jump ±15 % of the radius (hard for the sweep: long edges
+// overlap in x), and 1000 parcels of 20 vertices.
+func BenchmarkValidate(b *testing.B) {
+	circle := orb.MultiPolygon{{make(orb.Ring, 10001)}}
+	for k := range 10000 {
+		a := 2 * math.Pi * float64(k) / 10000
+		circle[0][0][k] = orb.Point{40607000 + 500*math.Cos(a), 3193000 + 500*math.Sin(a)}
+	}
+	circle[0][0][10000] = circle[0][0][0]
+	b.Run("circle=10000", func(b *testing.B) {
+		for b.Loop() {
+			if ps := Validate(circle); len(ps) != 0 {
+				b.Fatal(ps[0])
+			}
+		}
+	})
+	big := benchParcels(1, 10000)
+	b.Run("star=10000", func(b *testing.B) {
+		for b.Loop() {
+			if ps := Validate(big); len(ps) != 0 {
+				b.Fatal(ps[0])
+			}
+		}
+	})
+	many := benchParcels(1000, 20)
+	b.Run("parcels=1000x20", func(b *testing.B) {
+		for b.Loop() {
+			for _, p := range many {
+				Validate(orb.MultiPolygon{p})
+			}
+		}
+	})
+}

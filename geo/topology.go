@@ -20,8 +20,20 @@ var ccwErrBound = (3 + 16*epsilon) * epsilon
 // orient returns +1 when c lies left of a→b (counter-clockwise), −1 when
 // right, 0 when collinear; exact.
 func orient(a, b, c orb.Point) int {
-	l := (b[0] - a[0]) * (c[1] - a[1])
-	r := (b[1] - a[1]) * (c[0] - a[0])
+	if c == a || c == b || a == b {
+		return 0
+	}
+	bax, bay := b[0]-a[0], b[1]-a[1]
+	cax, cay := c[0]-a[0], c[1]-a[1]
+	if (bax == 0 || cay == 0) && (bay == 0 || cax == 0) {
+		// Both products have an exactly zero factor (float subtraction
+		// gives 0 only for equal operands), so the determinant is exactly
+		// zero: the common case of edges sharing a vertex, answered
+		// without the rational fallback.
+		return 0
+	}
+	l := bax * cay
+	r := bay * cax
 	det := l - r
 	bound := ccwErrBound * (math.Abs(l) + math.Abs(r))
 	if det > bound {
@@ -161,27 +173,39 @@ func crossPoint(p1, p2, q1, q2 orb.Point) orb.Point {
 }
 
 type sweepSeg struct {
-	ring, k    int // which ring (0 or 1) and the edge's start index
-	a, b       orb.Point
-	minX, maxX float64
+	ring, k                int // which ring (0 or 1) and the edge's start index
+	a, b                   orb.Point
+	minX, maxX, minY, maxY float64
 }
 
 func ringSegs(pts []orb.Point, ring int, out []sweepSeg) []sweepSeg {
 	m := len(pts)
 	for k := 0; k < m; k++ {
 		a, b := pts[k], pts[(k+1)%m]
-		out = append(out, sweepSeg{ring: ring, k: k, a: a, b: b, minX: math.Min(a[0], b[0]), maxX: math.Max(a[0], b[0])})
+		s := sweepSeg{ring: ring, k: k, a: a, b: b, minX: a[0], maxX: b[0], minY: a[1], maxY: b[1]}
+		if s.minX > s.maxX {
+			s.minX, s.maxX = s.maxX, s.minX
+		}
+		if s.minY > s.maxY {
+			s.minY, s.maxY = s.maxY, s.minY
+		}
+		out = append(out, s)
 	}
 	return out
 }
 
-// sweepPairs calls fn for every pair of segments whose x-extents overlap,
-// in a sort-by-minX sweep; fn returns false to stop.
+// sweepPairs calls fn for every pair of segments whose bounding boxes
+// overlap, in a sort-by-minX sweep; fn returns false to stop.
 func sweepPairs(segs []sweepSeg, fn func(s, t sweepSeg) bool) {
 	sort.Slice(segs, func(i, j int) bool { return segs[i].minX < segs[j].minX })
 	for i := range segs {
-		for j := i + 1; j < len(segs) && segs[j].minX <= segs[i].maxX; j++ {
-			if !fn(segs[i], segs[j]) {
+		s := &segs[i]
+		for j := i + 1; j < len(segs) && segs[j].minX <= s.maxX; j++ {
+			t := &segs[j]
+			if t.maxY < s.minY || t.minY > s.maxY {
+				continue
+			}
+			if !fn(*s, *t) {
 				return
 			}
 		}
