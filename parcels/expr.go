@@ -45,7 +45,8 @@ type (
 		Prop   string
 		Lo, Hi any
 	}
-	// IsNull holds when the property is unset (empty string, zero date, 0 id).
+	// IsNull holds when a text or date property is unset ("") or parcel_id
+	// is 0 (no parcel); numbers are never null (0 is a value), in every store.
 	IsNull struct{ Prop string }
 	// Intersects holds when the row's geometry intersects Geometry (lon/lat).
 	Intersects struct{ Geometry orb.Geometry }
@@ -299,16 +300,17 @@ func compare(a, b any) (int, bool) {
 func likeRegexp(p string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^(?s)")
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; c {
+	rs := []rune(p)
+	for i := 0; i < len(rs); i++ {
+		switch c := rs[i]; c {
 		case '%':
 			b.WriteString(".*")
 		case '_':
 			b.WriteString(".")
 		case '\\':
-			if i+1 < len(p) {
+			if i+1 < len(rs) {
 				i++
-				b.WriteString(regexp.QuoteMeta(string(p[i])))
+				b.WriteString(regexp.QuoteMeta(string(rs[i])))
 			}
 		default:
 			b.WriteString(regexp.QuoteMeta(string(c)))
