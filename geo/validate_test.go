@@ -200,3 +200,16 @@ func TestMakeValid(t *testing.T) {
 		t.Error("a line made valid")
 	}
 }
+
+// TestValidateDegenerateMagnitudes: rings whose float64 area over- or
+// underflows are reported, so an accepted polygon always has a positive area.
+func TestValidateDegenerateMagnitudes(t *testing.T) {
+	huge := orb.MultiPolygon{{{{0, 0}, {1e200, 0}, {1e200, 1e200}, {0, 1e200}, {0, 0}}}}
+	tiny := orb.MultiPolygon{{{{0, 0}, {1e-200, 0}, {1e-200, 1e-200}, {0, 1e-200}, {0, 0}}}}
+	for _, g := range []orb.MultiPolygon{huge, tiny} {
+		ps := Validate(g)
+		if len(ps) != 1 || ps[0].Code != CodeDegenerateRing {
+			t.Errorf("%v: %v", g, ps)
+		}
+	}
+}
