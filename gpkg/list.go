@@ -98,7 +98,6 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	}
 	unlock()
 
-	var m matcher
 	test := func(row T, g orb.MultiPolygon) bool {
 		// A row whose box lies inside the query box intersects it.
 		if q.BBox != nil && !containsBound(*q.BBox, g.Bound()) && !geo.Intersects(*q.BBox, g) {
@@ -107,7 +106,7 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		if q.Intersects != nil && !geo.Intersects(q.Intersects, g) {
 			return false
 		}
-		return q.Where == nil || m.match(q.Where, parcels.Props(asRow(row)), g)
+		return q.Where == nil || parcels.Match(q.Where, parcels.Props(asRow(row)), g)
 	}
 
 	var matched []int64

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -296,8 +297,30 @@ func compare(a, b any) (int, bool) {
 	return 0, false
 }
 
+// likeCache keeps compiled LIKE patterns: Match runs once per row, and a
+// List over 100,000 rows must not compile the same pattern 100,000 times.
+// Bounded, so hostile queries cannot grow it without limit.
+var likeCache struct {
+	sync.Mutex
+	m map[string]*regexp.Regexp
+}
+
 // likeRegexp translates a CQL2 LIKE pattern into an anchored regexp.
 func likeRegexp(p string) *regexp.Regexp {
+	likeCache.Lock()
+	defer likeCache.Unlock()
+	if re, ok := likeCache.m[p]; ok {
+		return re
+	}
+	re := compileLike(p)
+	if likeCache.m == nil || len(likeCache.m) >= 1024 {
+		likeCache.m = map[string]*regexp.Regexp{}
+	}
+	likeCache.m[p] = re
+	return re
+}
+
+func compileLike(p string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("^(?s)")
 	rs := []rune(p)
