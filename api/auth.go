@@ -139,6 +139,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			p = principal{Role: tok.Role, Name: tok.Name, TokenID: tok.ID}
 		}
+		if info, ok := r.Context().Value(logInfoKey{}).(*logInfo); ok {
+			info.user = p.actor()
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	})
 }

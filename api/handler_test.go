@@ -1021,6 +1021,10 @@ func TestOperations(t *testing.T) {
 	if w.Header().Get("X-Request-Id") != "trace-42" {
 		t.Errorf("X-Request-Id %q", w.Header().Get("X-Request-Id"))
 	}
+	f.do(t, req{url: "/api/collections", role: parcels.RolePlanner})
+	if !strings.Contains(logs.String(), `"user":"test-planner"`) || !strings.Contains(logs.String(), `"user":"anonymous"`) {
+		t.Errorf("logs do not name the user: %s", logs.String())
+	}
 	if !strings.Contains(logs.String(), `"request_id":"trace-42"`) || !strings.Contains(logs.String(), `"route":"/api/conformance"`) {
 		t.Errorf("logs: %s", logs.String())
 	}

@@ -131,7 +131,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.metrics.inFlight.Inc()
 		defer s.metrics.inFlight.Dec()
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		info := &logInfo{user: "-"}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), logInfoKey{}, info)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
@@ -145,9 +146,15 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.log.InfoContext(r.Context(), "request",
 			"request_id", requestID(r.Context()), "method", r.Method, "path", r.URL.Path,
 			"route", route, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000,
-			"remote", r.RemoteAddr, "user", principalFrom(r.Context()).actor())
+			"remote", r.RemoteAddr, "user", info.user)
 	})
 }
+
+// logInfo carries what inner middleware learns back to the request log
+// (the authenticated user is known only after authenticate runs).
+type logInfo struct{ user string }
+
+type logInfoKey struct{}
 
 // recoverer turns a panic into a logged 500 problem.
 func (s *Server) recoverer(next http.Handler) http.Handler {
