@@ -1202,3 +1202,23 @@ func TestZoneUpdate(t *testing.T) {
 		t.Errorf("patched zone %v (members area want %v)", props, want)
 	}
 }
+
+// TestBodyLimitWithoutLength: a chunked body (no Content-Length) over the
+// limit is cut off while reading and answered 413; nothing is stored.
+func TestBodyLimitWithoutLength(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, api.Config{BodyLimit: 1024})
+	body := `{"type":"FeatureCollection","features":[` + strings.Repeat(`{"type":"Feature","geometry":`+poly(121.2, 28.9, 0.001)+`,"properties":{}},`, 20) + `]}`
+	hr := httptest.NewRequest("POST", "/api/collections/parcels/items", io.MultiReader(strings.NewReader(body)))
+	hr.ContentLength = -1
+	hr.Header.Set("Authorization", "Bearer "+f.tokens[parcels.RoleEditor])
+	hr.Header.Set("Accept-Language", "en")
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, hr)
+	if p := problem(t, w, 413); !strings.Contains(p["detail"].(string), "1024 bytes") {
+		t.Errorf("problem %v", p)
+	}
+	if m := decode(t, f.do(t, req{url: "/api/collections/parcels/items?limit=1", role: parcels.RoleViewer})); m["numberMatched"] != 5.0 {
+		t.Errorf("%v parcels after a refused batch", m["numberMatched"])
+	}
+}
