@@ -52,7 +52,7 @@ func MakeValid(g orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 			continue
 		}
 		if len(holes) > 0 {
-			h, err := cascadedUnion(holes)
+			h, err := unionSF(holes)
 			if err != nil {
 				return nil, err
 			}
@@ -67,7 +67,7 @@ func MakeValid(g orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 	if len(parts) == 0 {
 		return nil, errors.New("geo: make valid: nothing with an area is left")
 	}
-	u, err := cascadedUnion(parts)
+	u, err := unionSF(parts)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,282 @@
+package geo
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// Overlay in floating point leaves, and on re-input is tripped up by,
+// features narrower than the overlay library's node-merging distance: rings
+// of (near) zero area along a straight edge, zero-width spikes, and pockets
+// joined by a bridge a nanometre wide. simplefeatures merges nodes closer
+// than about 512 ulps of the largest coordinate (3.8 µm at the prefixed
+// eastings of 3° zones, 6e-11 m for coordinates near 1 km), so such a
+// feature can collapse inside the next overlay into garbage: a 1e-9 m²
+// sliver along the edge of a rectangle made the rectangle its
+// "intersection", and a bridged pair of pockets failed with "no rings to
+// extract". cleanPolygons removes them at that same scale on both sides of
+// every overlay, so callers never see them and the library never gets them.
+
+// tolerance is the node-merging distance simplefeatures uses for
+// coordinates up to maxAbs: 512 ulps.
+func tolerance(maxAbs float64) float64 {
+	return 512 * (math.Nextafter(maxAbs, math.Inf(1)) - maxAbs)
+}
+
+func maxAbsCoord(g orb.MultiPolygon) float64 {
+	m := 0.0
+	for _, p := range g {
+		for _, r := range p {
+			for _, pt := range r {
+				m = math.Max(m, math.Max(math.Abs(pt[0]), math.Abs(pt[1])))
+			}
+		}
+	}
+	return m
+}
+
+// cleanPolygons returns g without degenerate parts at the overlay's
+// tolerance: vertices closer than it are merged (as the overlay would),
+// rings are split where they touch themselves, zero-width spikes are cut
+// off, and rings whose mean width 2·|area|/perimeter is below the tolerance
+// are dropped, with polygons that lose their shell. A shell that splits into
+// several loops gives several polygons; loops of a shell that turn clockwise
+// are holes. Well-formed polygons come back unchanged (the same rings).
+func cleanPolygons(g orb.MultiPolygon) orb.MultiPolygon {
+	if len(g) == 0 {
+		return g
+	}
+	tol := tolerance(maxAbsCoord(g))
+	if tol == 0 {
+		tol = math.SmallestNonzeroFloat64
+	}
+	snap := newSnapper(tol)
+	var out orb.MultiPolygon
+	changed := false
+	for _, p := range g {
+		var shells, holes []orb.Ring
+		for j, r := range p {
+			loops, ch := cleanRing(r, snap, tol)
+			changed = changed || ch
+			// Inputs may run either way round: a loop is a shell when it
+			// turns the way the whole shell does.
+			ccw := j == 0 && RingPlaneArea(r) >= 0
+			for _, l := range loops {
+				a := RingPlaneArea(l)
+				switch {
+				case j > 0:
+					if ch {
+						l = orientRing(l, false)
+					}
+					holes = append(holes, l)
+				case (a > 0) == ccw:
+					if ch {
+						l = orientRing(l, true)
+					}
+					shells = append(shells, l)
+				default:
+					// A loop of a shell turning the other way encloses land
+					// outside the polygon: an inverted hole.
+					holes = append(holes, orientRing(l, false))
+					changed = true
+				}
+			}
+			if j == 0 && len(shells) == 0 {
+				changed = true
+				break // no shell left: the polygon is gone
+			}
+		}
+		switch len(shells) {
+		case 0:
+		case 1:
+			out = append(out, append(orb.Polygon{shells[0]}, holes...))
+		default:
+			changed = true
+			polys := make([]orb.Polygon, len(shells))
+			for i, s := range shells {
+				polys[i] = orb.Polygon{s}
+			}
+			for _, h := range holes {
+				k := shellOf(h, shells)
+				polys[k] = append(polys[k], h)
+			}
+			out = append(out, polys...)
+		}
+	}
+	if !changed {
+		return g
+	}
+	return out
+}
+
+// shellOf returns the index of the shell that contains hole h: the first
+// whose inside holds a vertex of h not on its boundary.
+func shellOf(h orb.Ring, shells []orb.Ring) int {
+	for _, v := range h {
+		for i, s := range shells {
+			switch pointInRing(v, s) {
+			case 1:
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// pointInRing is 1 inside, 0 on the boundary, −1 outside (even–odd rule).
+func pointInRing(p orb.Point, r orb.Ring) int {
+	in := false
+	n := len(r)
+	for i, j := 0, n-1; i < n; j, i = i, i+1 {
+		a, b := r[j], r[i]
+		if a == p || b == p {
+			return 0
+		}
+		if (a[1] > p[1]) != (b[1] > p[1]) {
+			x := a[0] + (p[1]-a[1])*(b[0]-a[0])/(b[1]-a[1])
+			if x == p[0] {
+				return 0
+			}
+			if x > p[0] {
+				in = !in
+			}
+		}
+	}
+	if in {
+		return 1
+	}
+	return -1
+}
+
+// snapper merges points closer than its bucket width, as the overlay's node
+// set does: the first point seen in a neighbourhood represents it.
+type snapper struct {
+	w     float64
+	nodes map[[2]int64]orb.Point
+}
+
+func newSnapper(w float64) *snapper { return &snapper{w: w, nodes: map[[2]int64]orb.Point{}} }
+
+func (s *snapper) get(p orb.Point) orb.Point {
+	bx, by := int64(math.Floor(p[0]/s.w)), int64(math.Floor(p[1]/s.w))
+	if q, ok := s.nodes[[2]int64{bx, by}]; ok {
+		return q
+	}
+	for dx := int64(-1); dx <= 1; dx++ {
+		for dy := int64(-1); dy <= 1; dy++ {
+			if q, ok := s.nodes[[2]int64{bx + dx, by + dy}]; ok && math.Abs(q[0]-p[0]) <= 2*s.w && math.Abs(q[1]-p[1]) <= 2*s.w {
+				return q
+			}
+		}
+	}
+	s.nodes[[2]int64{bx, by}] = p
+	return p
+}
+
+// cleanRing snaps r's vertices, splits it into simple loops where it
+// touches itself, removes spikes and drops loops without width. changed is
+// false when the one loop returned is r itself.
+func cleanRing(r orb.Ring, snap *snapper, tol float64) (loops []orb.Ring, changed bool) {
+	pts := make([]orb.Point, 0, len(r))
+	for _, q := range r {
+		s := snap.get(q)
+		if s != q {
+			changed = true
+		}
+		if len(pts) == 0 || pts[len(pts)-1] != s {
+			pts = append(pts, s)
+		}
+	}
+	if len(pts) > 1 && pts[0] == pts[len(pts)-1] {
+		pts = pts[:len(pts)-1]
+	}
+	if len(pts)+1 != len(r) || (len(r) > 0 && r[0] != r[len(r)-1]) {
+		changed = true
+	}
+	// Split at repeated vertices: each return to a vertex on the current
+	// path closes a loop.
+	var raw [][]orb.Point
+	pos := make(map[orb.Point]int, len(pts))
+	path := make([]orb.Point, 0, len(pts))
+	for _, v := range pts {
+		if k, ok := pos[v]; ok {
+			raw = append(raw, append([]orb.Point(nil), path[k:]...))
+			for _, u := range path[k+1:] {
+				delete(pos, u)
+			}
+			path = path[:k+1]
+			changed = true
+			continue
+		}
+		pos[v] = len(path)
+		path = append(path, v)
+	}
+	raw = append(raw, path)
+	for _, l := range raw {
+		l, ch := removeSpikes(l, tol)
+		changed = changed || ch
+		if len(l) < 3 {
+			changed = true
+			continue
+		}
+		ring := append(orb.Ring(l), l[0])
+		if a, per := math.Abs(RingPlaneArea(ring)), ringLength(ring); 2*a < tol*per {
+			changed = true
+			continue
+		}
+		loops = append(loops, ring)
+	}
+	if !changed && len(loops) == 1 {
+		return []orb.Ring{r}, false
+	}
+	return loops, true
+}
+
+// removeSpikes cuts off vertices where the ring runs out and straight back
+// (within tol of the line through the neighbours, or to the same point).
+// Plain collinear vertices stay: other rings may share them as nodes.
+func removeSpikes(pts []orb.Point, tol float64) ([]orb.Point, bool) {
+	changed := false
+	for again := true; again && len(pts) >= 3; {
+		again = false
+		for i := 0; i < len(pts) && len(pts) >= 3; i++ {
+			a, b, c := pts[(i+len(pts)-1)%len(pts)], pts[i], pts[(i+1)%len(pts)]
+			back := (b[0]-a[0])*(c[0]-b[0])+(b[1]-a[1])*(c[1]-b[1]) < 0
+			if a == c || (back && distToLine(b, a, c) < tol) {
+				pts = append(pts[:i], pts[i+1:]...)
+				again, changed = true, true
+				i--
+			}
+		}
+		// Removing a spike can leave equal neighbours.
+		for i := 0; len(pts) >= 2 && i < len(pts); i++ {
+			if pts[i] == pts[(i+1)%len(pts)] {
+				pts = append(pts[:i], pts[i+1:]...)
+				again, changed = true, true
+				i--
+			}
+		}
+	}
+	return pts, changed
+}
+
+// distToLine is the distance from p to the line through a and c, computed
+// relative to a for precision with large eastings.
+func distToLine(p, a, c orb.Point) float64 {
+	dx, dy := c[0]-a[0], c[1]-a[1]
+	px, py := p[0]-a[0], p[1]-a[1]
+	l := math.Hypot(dx, dy)
+	if l == 0 {
+		return math.Hypot(px, py)
+	}
+	return math.Abs(dx*py-dy*px) / l
+}
+
+func ringLength(r orb.Ring) float64 {
+	s := 0.0
+	for i := 1; i < len(r); i++ {
+		s += math.Hypot(r[i][0]-r[i-1][0], r[i][1]-r[i-1][1])
+	}
+	return s
+}

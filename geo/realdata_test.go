@@ -1,0 +1,110 @@
+package geo
+
+import (
+	"cmp"
+	"math"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Real cadastral shapes for overlay tests and benchmarks: the Cambridge MA
+// parcels of ../shared/data (beside the repository), translated to Linhai by
+// (+192.24°, −13.535°) as planning's tests do, projected to 3° GK zone 40
+// with the zone prefix (eastings ≈ 40.5 million metres, as in production).
+const cambridgePath = "../../shared/data/cambridge-parcels/parcels_fp500_with_taxFY13.geojson"
+
+type realParcel struct {
+	id int64
+	g  orb.MultiPolygon // plane metres
+	c  orb.Point        // centre of the bound
+}
+
+func loadCambridgePlane(tb testing.TB) []realParcel {
+	tb.Helper()
+	b, err := os.ReadFile(cambridgePath)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("real data missing in CI: %v", err)
+		}
+		tb.Skipf("real data not available: %v", err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	z := Zone3(40)
+	var out []realParcel
+	for _, f := range fc.Features {
+		var mp orb.MultiPolygon
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp = g
+		default:
+			continue
+		}
+		ll := make(orb.MultiPolygon, len(mp))
+		for i, p := range mp {
+			ll[i] = make(orb.Polygon, len(p))
+			for j, r := range p {
+				nr := make(orb.Ring, len(r))
+				for k, pt := range r {
+					nr[k] = orb.Point{pt[0] + 192.24, pt[1] - 13.535}
+				}
+				ll[i][j] = nr
+			}
+		}
+		g := z.Project(ll)
+		out = append(out, realParcel{id: int64(f.ID.(float64)), g: g, c: g.Bound().Center()})
+	}
+	slices.SortFunc(out, func(a, b realParcel) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
+// realBlock is the seed parcel and its n−1 nearest neighbours by bound
+// centre, in id order (as planning's BenchmarkLeftover500Real picks them).
+func realBlock(all []realParcel, seed int64, n int) []orb.MultiPolygon {
+	var s realParcel
+	for _, p := range all {
+		if p.id == seed {
+			s = p
+		}
+	}
+	sorted := slices.Clone(all)
+	slices.SortStableFunc(sorted, func(a, b realParcel) int {
+		return cmp.Compare(math.Hypot(a.c[0]-s.c[0], a.c[1]-s.c[1]), math.Hypot(b.c[0]-s.c[0], b.c[1]-s.c[1]))
+	})
+	sorted = sorted[:n]
+	slices.SortFunc(sorted, func(a, b realParcel) int { return cmp.Compare(a.id, b.id) })
+	out := make([]orb.MultiPolygon, n)
+	for i, p := range sorted {
+		out[i] = p.g
+	}
+	return out
+}
+
+// BenchmarkUnion500Real: Union of 500 real parcels (the members of planning's
+// BenchmarkLeftover500Real).
+func BenchmarkUnion500Real(b *testing.B) {
+	gs := realBlock(loadCambridgePlane(b), 333, 500)
+	b.ReportMetric(float64(countVertices(flatten(gs))), "vertices")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Union(gs...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func flatten(gs []orb.MultiPolygon) orb.MultiPolygon {
+	var out orb.MultiPolygon
+	for _, g := range gs {
+		out = append(out, g...)
+	}
+	return out
+}
