@@ -2,6 +2,8 @@ package gpkg
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"landplan/parcels"
@@ -69,6 +71,9 @@ func (w *wtx) checkCode(p *parcels.Parcel, feature string) error {
 		return &parcels.Error{Code: parcels.EINVALID, Feature: feature,
 			Message:   fmt.Sprintf("code %s is already used by parcel %d", p.Code, other),
 			MessageZH: fmt.Sprintf("宗地代码 %s 已被宗地 %d 使用", p.Code, other)}
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("gpkg: check code: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"landplan/api"
@@ -29,6 +30,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	migrate := fs.Bool("migrate", false, "apply database migrations before serving (PostGIS)")
 	anon := fs.String("anonymous-role", "", "role of requests without a token: viewer|planner|editor|none (default: viewer on GeoPackage, none on PostGIS)")
 	profile := fs.String("profile", "linhai", "planning policy profile")
+	cors := fs.String("cors", "", "comma-separated browser origins allowed to call the API (\"*\" = any)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -59,7 +61,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv, err := api.New(api.Config{
 		Store: st, Zone: parcels.LinhaiZone, Profile: *profile,
-		AnonymousRole: role, Logger: log, Version: version,
+		AnonymousRole: role, Logger: log, Version: version, CORSOrigins: splitList(*cors),
 	})
 	if err != nil {
 		return err
@@ -70,14 +72,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute, // large imports
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
-	}
+	// Requests get their own contexts, not the signal's: on SIGTERM the
+	// server stops accepting and lets in-flight requests finish.
+	hs := srv.NewHTTPServer(ln.Addr().String())
 	// Tests and scripts read this line to find the port when --addr ends in :0.
 	fmt.Fprintf(stderr, "landplan: listening on http://%s (store: %s)\n", ln.Addr(), st.where)
 	errc := make(chan error, 1)
@@ -94,4 +91,15 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
