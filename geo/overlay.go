@@ -23,16 +23,13 @@ import (
 
 // Union returns the union of all the inputs.
 //
-// Real parcels do not share their vertices exactly, so every overlay of
-// neighbours nodes many near-coincident edges; the work is kept local.
-// Polygons are put in Hilbert order of their bound centres so that
-// neighbours on the ground are neighbours in a balanced merge tree (cascaded
-// union). Leaves of a few polygons are unioned in one overlay each. Two
-// subtrees are merged by overlaying only the polygons whose bounds meet a
-// bound of the other side; the rest are carried over as they are, since they
-// cannot interact. Without that, each of the top merges re-nodes the whole
-// zone, which made 500 real parcels take 240 ms against 34 ms for 500
-// synthetic ones with shared vertices.
+// Polygons are put in Hilbert order of their bound centres, up to unionLeaf
+// of them are unioned in one overlay, and larger inputs are merged up a
+// balanced tree (cascaded union) whose merges overlay only the polygons
+// whose bounds meet a bound of the other side; the rest are carried over,
+// since they cannot interact. Each overlay's result is checked to cover a
+// point inside every input polygon (see overlayUnion). Inputs and output
+// are cleaned of features narrower than the overlay's precision (clean.go).
 func Union(gs ...orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 	defer guard("union", &err)
 	if err := checkFinite(gs...); err != nil {
@@ -135,9 +132,14 @@ func hilbertKey(x, y, n uint32) uint64 {
 }
 
 // unionLeaf is the number of polygons unioned in one overlay at the leaves
-// of the merge tree. With merges restricted to interacting polygons, small
-// leaves measured best (BenchmarkUnion500Real; see the README).
-const unionLeaf = 32
+// of the merge tree. One overlay of everything measured best up to 500
+// parcels: each merge re-nodes every vertex of the polygons it touches, and
+// neighbouring blocks' bounds overlap, so the tree's merges redo most of the
+// work. BenchmarkUnion500Real (12 472 vertices) took 56 ms as one overlay
+// against 88 / 104 / 134 / 230 ms with leaves of 256 / 128 / 32 / 2;
+// BenchmarkUnion500 (synthetic) 21 ms against 28 ms with leaves of 32. The
+// tree bounds the size of one overlay for larger inputs.
+const unionLeaf = 1024
 
 // cascadedUnion unions polygons in Hilbert order; the result's polygons do
 // not overlap (they may touch at points).
