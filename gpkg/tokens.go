@@ -19,8 +19,13 @@ func (s *Store) CreateToken(ctx context.Context, t parcels.Token) (parcels.Token
 		return parcels.Token{}, &parcels.Error{Code: parcels.EINVALID,
 			Message: "a token needs a name and a hash", MessageZH: "令牌需要名称和哈希"}
 	}
-	s.wmu.Lock()
+	s.lockWriter()
 	defer s.wmu.Unlock()
+	// Checked once, then run uncancelled: see wtx.ctx.
+	if err := ctx.Err(); err != nil {
+		return parcels.Token{}, err
+	}
+	ctx = context.WithoutCancel(ctx)
 	t.CreatedAt = now()
 	t.RevokedAt = parcels.Token{}.RevokedAt
 	r, err := s.wc.ExecContext(ctx, "INSERT INTO landplan_tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
@@ -70,8 +75,12 @@ func (s *Store) ListTokens(ctx context.Context) ([]parcels.Token, error) {
 }
 
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
-	s.wmu.Lock()
+	s.lockWriter()
 	defer s.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
 	r, err := s.wc.ExecContext(ctx, "UPDATE landplan_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", fmtTime(now()), id)
 	if err != nil {
 		return fmt.Errorf("gpkg: revoke token: %w", err)

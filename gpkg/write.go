@@ -46,8 +46,13 @@ type extentChange struct {
 
 // wtx is one write transaction.
 type wtx struct {
-	s     *Store
+	s *Store
+	// ctx runs the SQL and is never cancelled: SQLite's interrupt on a
+	// cancelled statement left the single writer connection failing every
+	// later write with "interrupted (9)". Cancellation is honoured through
+	// req instead, checked before each statement and before COMMIT.
 	ctx   context.Context
+	req   context.Context
 	q     cachedConn // the writer's connection through its prepared statements
 	actor string
 	at    time.Time
@@ -69,7 +74,7 @@ type wtx struct {
 // derived values of every row fn's changes affect, writes the history and
 // layer extents, commits, then updates the in-memory R-trees.
 func (s *Store) write(ctx context.Context, actor string, fn func(w *wtx) error) (*wtx, error) {
-	s.wmu.Lock()
+	s.lockWriter()
 	defer s.wmu.Unlock()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -79,7 +84,7 @@ func (s *Store) write(ctx context.Context, actor string, fn func(w *wtx) error) 
 	}
 	// Not ctx: a cancelled request must still roll back.
 	rollback := func() { _, _ = s.wc.ExecContext(context.Background(), "ROLLBACK") }
-	w := &wtx{s: s, ctx: ctx, q: cachedConn{s.wc, s.wst}, actor: actor, at: now(),
+	w := &wtx{s: s, ctx: context.WithoutCancel(ctx), req: ctx, q: cachedConn{s.wc, s.wst}, actor: actor, at: now(),
 		ext: map[string]*extentChange{}, reassign: map[int64]bool{}, dirty: map[int64]bool{},
 		primary: map[rowKey]bool{}, final: map[rowKey]any{}}
 	err := fn(w)
@@ -117,6 +122,9 @@ func (s *Store) write(ctx context.Context, actor string, fn func(w *wtx) error) 
 }
 
 func (w *wtx) exec(q string, args ...any) (sql.Result, error) {
+	if err := w.req.Err(); err != nil {
+		return nil, err
+	}
 	r, err := w.q.ExecContext(w.ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("gpkg: %w", err)

@@ -121,3 +121,39 @@ func testCancel(t *testing.T, newStore Factory) {
 		t.Logf("batch of %d with a 15 ms deadline: err=%v, stored %d", n, err, c.Parcels)
 	})
 }
+
+// testCancelMidWrite cancels writes while they run (deadlines of a few
+// hundred microseconds to a few milliseconds) and then requires the store to
+// keep working: an interrupted write must leave nothing behind and must not
+// poison later writes (SQLite's interrupt once broke the GeoPackage store's
+// writer connection for the life of the process).
+func testCancelMidWrite(t *testing.T, newStore Factory) {
+	t.Run("WritesCancelledMidwayLeaveTheStoreWorking", func(t *testing.T) {
+		s := newStore(t)
+		stored := 0
+		for i := 0; i < 40; i++ {
+			ctx, cancel := context.WithTimeout(t.Context(), time.Duration(100+i*100)*time.Microsecond)
+			ps := make([]*parcels.Parcel, 50)
+			for j := range ps {
+				x := float64(i*1000 + j*15)
+				ps[j] = NewParcel(fmt.Sprintf("mid-%d-%d", i, j), Rect(x, 5000, x+10, 5010))
+			}
+			out, err := s.CreateParcels(ctx, ps, Bob)
+			cancel()
+			if err == nil {
+				stored += len(out)
+			}
+			// A normal write right after must succeed, whatever happened.
+			if _, err := s.CreateToken(t.Context(), parcels.Token{Name: "t", Role: parcels.RoleViewer, Hash: hashOf(fmt.Sprint("mid", i))}); err != nil {
+				t.Fatalf("round %d: a token write after a cancelled batch failed: %v", i, err)
+			}
+		}
+		p := MustCreateParcel(t, s, NewParcel("after", Rect(0, 9000, 10, 9010)))
+		if p.ID == 0 {
+			t.Fatal("no id for the write after the cancelled ones")
+		}
+		if got := MustCount(t, s).Parcels; got != int64(stored+1) {
+			t.Fatalf("%d parcels stored, want %d (the batches that succeeded + 1): a cancelled batch left rows behind", got, stored+1)
+		}
+	})
+}

@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"History", testHistory},
 		{"Tokens", testTokens},
 		{"Cancel", testCancel},
+		{"CancelMidWrite", testCancelMidWrite},
 		{"Edges", testEdges},
 		{"Consistency", testConsistency},
 	}
