@@ -72,7 +72,8 @@ func typedSlice[T any](xs []any) []T {
 // registered name; updated_by names staff). Free attributes with these keys
 // are hidden too.
 var personalAttrKeys = []string{"owner", "contact", "phone", "tel", "mobile", "email", "id_card", "id_number",
-	"legal_person", "legal_representative", "person", "name_of_owner", "权利人", "联系人", "电话", "手机", "身份证", "法人", "法定代表人"}
+	"legal_person", "legal_representative", "person", "name_of_owner", "company", "enterprise", "tenant",
+	"权利人", "使用权人", "土地使用者", "使用者", "所有者", "单位", "企业", "公司", "承租", "联系人", "电话", "手机", "身份证", "法人", "法定代表人", "住址", "地址"}
 
 func isPersonalKey(k string) bool {
 	lk := strings.ToLower(k)

@@ -273,3 +273,18 @@ func TestEtagListMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestViewerAttrsHidePersonalKeys(t *testing.T) {
+	in := map[string]any{
+		"industry": "泵业", "使用权人": "临海市远东泵业有限公司", "企业名称": "远东泵业", "联系电话": "0576-1",
+		"Owner_Name": "x", "legal_representative": "y", "floors_note": "ok",
+	}
+	got := attrsFor(in, true)
+	want := map[string]any{"industry": "泵业", "floors_note": "ok"}
+	if len(got) != len(want) || got["industry"] != "泵业" || got["floors_note"] != "ok" {
+		t.Fatalf("viewer attrs = %v, want %v", got, want)
+	}
+	if full := attrsFor(in, false); len(full) != len(in) {
+		t.Fatalf("non-viewer attrs lost keys: %v", full)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -117,7 +118,7 @@ func Generate() Data {
 		di := lots[c.members[0]].block.district
 		town := towns[lots[c.members[0]].block.town].name
 		first := d.Parcels[c.members[0]].Name
-		out := Case{Name: fmt.Sprintf("%s%s等%d宗联合改造片区", town, first[:len(first)-len("厂区")], len(c.members)),
+		out := Case{Name: fmt.Sprintf("%s等%d宗联合改造片区", strings.TrimSuffix(first, "地块"), len(c.members)),
 			Town: town, Members: c.members}
 		for pi, p := range c.pieces {
 			out.Pieces = append(out.Pieces, parcels.Piece{
@@ -197,10 +198,10 @@ func parcelFor(rng *rand.Rand, l lotPlan, g orb.MultiPolygon, owners map[string]
 	owners[owner] = true
 	p.Owner = owner
 	if p.LandUse == "0508" {
-		p.Name = brand + "物流厂区"
+		p.Name = fmt.Sprintf("%s%d-%d号物流地块", town.name, l.blockNo, l.seq)
 		p.Attrs = map[string]any{"industry": "物流仓储"}
 	} else {
-		p.Name = brand + ind.short + "厂区"
+		p.Name = fmt.Sprintf("%s%d-%d号%s地块", town.name, l.blockNo, l.seq, ind.short)
 		p.Attrs = map[string]any{"industry": ind.name}
 	}
 
