@@ -36,10 +36,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, errUsage) {
-			fmt.Fprintln(os.Stderr, "landplan:", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
 		}
-		os.Exit(2)
+		fmt.Fprintln(os.Stderr, "landplan:", err)
+		os.Exit(1)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -160,5 +161,36 @@ func TestTokenCreatePrintsTokenLast(t *testing.T) {
 		if resp.StatusCode != c.want {
 			t.Errorf("POST with %q: status %d, want %d", c.auth, resp.StatusCode, c.want)
 		}
+	}
+}
+
+func TestTokenArgumentsCheckedBeforeOpening(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	path := filepath.Join(dir, "t.gpkg")
+	var out strings.Builder
+	if err := run(context.Background(), []string{"token", "create", "--gpkg", path, "--name", "a", "--role", "viewer"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// Flags after the ID are honoured.
+	out.Reset()
+	if err := run(context.Background(), []string{"token", "revoke", "1", "--gpkg", path}, &out, io.Discard); err != nil {
+		t.Fatalf("revoke 1 --gpkg: %v", err)
+	}
+	if !strings.Contains(out.String(), "token 1 revoked") {
+		t.Fatalf("revoke output %q", out.String())
+	}
+	for _, args := range [][]string{
+		{"token", "lst"},
+		{"token", "revoke"},
+		{"token", "create", "--name", "x"},
+		{"token", "list"}, // no store given and no default file
+	} {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, defaultGpkg)); err == nil {
+		t.Errorf("a failed token command created %s", defaultGpkg)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"text/tabwriter"
 
@@ -25,8 +26,35 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sf.register(fs)
 	name := fs.String("name", "", "who or what the token is for")
 	role := fs.String("role", "", "editor|planner|viewer")
-	if err := fs.Parse(args[1:]); err != nil {
-		return errUsage
+	// Flags may come before or after the ID (token revoke 3 --gpkg f).
+	var pos []string
+	for rest := args[1:]; ; {
+		if err := fs.Parse(rest); err != nil {
+			return errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	// Check the arguments before opening (and perhaps creating) a store.
+	switch sub {
+	case "create":
+		if *name == "" || !parcels.Role(*role).Valid() {
+			return errors.New("token create needs --name and --role editor|planner|viewer")
+		}
+	case "list":
+	case "revoke":
+		if len(pos) != 1 {
+			return errors.New("token revoke needs the token ID")
+		}
+	default:
+		return fmt.Errorf("unknown token command %q (create, list, revoke)", sub)
+	}
+	if sub != "create" && sf.gpkg == "" && sf.database == "" && os.Getenv("DATABASE_URL") == "" {
+		if _, err := os.Stat(defaultGpkg); err != nil {
+			return fmt.Errorf("no store: %s does not exist; give --gpkg FILE or --database URL", defaultGpkg)
+		}
 	}
 	st, err := sf.open(ctx, false)
 	if err != nil {
@@ -36,9 +64,6 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch sub {
 	case "create":
 		r := parcels.Role(*role)
-		if *name == "" || !r.Valid() {
-			return errors.New("token create needs --name and --role editor|planner|viewer")
-		}
 		secret, err := api.NewTokenSecret()
 		if err != nil {
 			return err
@@ -66,12 +91,9 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return w.Flush()
 	case "revoke":
-		if fs.NArg() != 1 {
-			return errors.New("token revoke needs the token ID")
-		}
-		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		id, err := strconv.ParseInt(pos[0], 10, 64)
 		if err != nil {
-			return fmt.Errorf("token ID %q is not a number", fs.Arg(0))
+			return fmt.Errorf("token ID %q is not a number", pos[0])
 		}
 		if err := st.RevokeToken(ctx, id); err != nil {
 			return err
@@ -79,5 +101,5 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "token %d revoked\n", id)
 		return nil
 	}
-	return fmt.Errorf("unknown token command %q (create, list, revoke)", sub)
+	panic("unreachable: subcommand checked above")
 }
