@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -188,8 +189,8 @@ func parseBBox(s string, c crsRef) (*orb.Bound, orb.Geometry, error) {
 	var v []float64
 	for _, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || f != f {
-			return nil, nil, apiErr(codeBadRequest, "bbox 应为 4 或 6 个以逗号分隔的数字：%q", "bbox must be 4 or 6 comma-separated numbers: %q", s)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, nil, apiErr(codeBadRequest, "bbox 应为 4 或 6 个以逗号分隔的有限数字：%q", "bbox must be 4 or 6 comma-separated finite numbers: %q", s)
 		}
 		v = append(v, f)
 	}

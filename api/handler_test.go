@@ -439,6 +439,7 @@ func TestReadEndpoints(t *testing.T) {
 		}},
 		{"bad limit", req{url: "/api/collections/parcels/items?limit=0"}, 400, "application/problem+json", nil},
 		{"bad bbox", req{url: "/api/collections/parcels/items?bbox=1,2,3"}, 400, "application/problem+json", nil},
+		{"infinite bbox", req{url: "/api/collections/parcels/items?bbox=-inf,28,inf,29"}, 400, "application/problem+json", nil},
 		{"bad crs", req{url: "/api/collections/parcels/items?crs=EPSG:3857"}, 400, "application/problem+json", nil},
 		{"bad bbox-crs", req{url: "/api/collections/parcels/items?bbox=1,2,3,4&bbox-crs=EPSG:900913"}, 400, "application/problem+json", nil},
 		{"numeric filter with text", req{url: "/api/collections/parcels/items?area_mu=big"}, 400, "application/problem+json", nil},
@@ -677,6 +678,11 @@ func TestWrites(t *testing.T) {
 	problem(t, f.do(t, req{method: "PATCH", url: u, body: `{"properties":{"status":"idle"}}`, role: ed}), 428)
 	problem(t, f.do(t, req{method: "PATCH", url: u, body: `{"properties":{"status":"gone"}}`, role: ed, header: map[string]string{"If-Match": `"3"`}}), 422)
 	problem(t, f.do(t, req{method: "PATCH", url: u, body: `{"geometry":null}`, role: ed, header: map[string]string{"If-Match": `"3"`}}), 422)
+	// Weak tags never match for a write; a list matches when any tag is current.
+	problem(t, f.do(t, req{method: "PATCH", url: u, body: `{"properties":{"town":"x"}}`, role: ed, header: map[string]string{"If-Match": `W/"3"`}}), 412)
+	problem(t, f.do(t, req{method: "PATCH", url: u, body: `{"properties":{"town":"x"}}`, role: ed, header: map[string]string{"If-Match": `"1", "2"`}}), 412)
+	// A property at the top level is refused, not ignored with a new version.
+	problem(t, f.do(t, req{method: "PATCH", url: u, body: `{"status":"in_use"}`, role: ed, header: map[string]string{"If-Match": `"3"`}}), 400)
 	// A geometry in the patch replaces the stored one.
 	w = f.do(t, req{method: "PATCH", url: u, body: `{"geometry":` + poly(121.12, 28.87, 0.0005) + `}`, role: ed, header: map[string]string{"If-Match": `"3"`}})
 	if w.Code != 200 || math.Abs(decode(t, w)["properties"].(map[string]any)["area_m2"].(float64)-geo.CadastralArea(square(121.12, 28.87, 0.0005), zone40)) > 1e-6 {

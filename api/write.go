@@ -266,13 +266,37 @@ func (s *Server) ifMatchVersion(r *http.Request, c *collection, id int64) (int64
 		}
 		return c.meta(row).Version, nil
 	}
-	first, _, _ := strings.Cut(h, ",")
-	first = strings.Trim(strings.TrimPrefix(strings.TrimSpace(first), "W/"), `"`)
-	v, err := strconv.ParseInt(first, 10, 64)
-	if err != nil || v <= 0 {
-		return 0, apiErr(codePreconditionFailed, "If-Match %s 不是本服务给出的 ETag；请重新读取该要素", "If-Match %s is not an ETag this service issued; read the feature again", h)
+	// RFC 9110 §13.1.1: a list of entity tags, compared strongly (a weak
+	// tag never matches).
+	var versions []int64
+	for _, tag := range strings.Split(h, ",") {
+		tag = strings.TrimSpace(tag)
+		if strings.HasPrefix(tag, "W/") {
+			continue
+		}
+		v, err := strconv.ParseInt(strings.Trim(tag, `"`), 10, 64)
+		if err != nil || v <= 0 || len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+			return 0, apiErr(codePreconditionFailed, "If-Match %s 不是本服务给出的 ETag；请重新读取该要素", "If-Match %s is not an ETag this service issued; read the feature again", h)
+		}
+		versions = append(versions, v)
 	}
-	return v, nil
+	switch len(versions) {
+	case 0:
+		return 0, apiErr(codePreconditionFailed, "If-Match %s 只含弱 ETag，修改需要强比较；请使用读取时得到的 ETag（不带 W/）", "If-Match %s holds only weak ETags, and a write needs a strong match; send the ETag you read, without W/", h)
+	case 1:
+		return versions[0], nil // the store checks it inside the write
+	}
+	row, err := c.get(r.Context(), s.cfg.Store, id)
+	if err != nil {
+		return 0, err
+	}
+	cur := c.meta(row).Version
+	for _, v := range versions {
+		if v == cur {
+			return cur, nil
+		}
+	}
+	return 0, parcels.Conflict(c.Kind, id, versions[0], cur)
 }
 
 func (s *Server) replaceItem(w http.ResponseWriter, r *http.Request, c *collection) {
@@ -353,6 +377,18 @@ func (s *Server) applyPatch(r *http.Request, c *collection, id, version int64, b
 	var p map[string]json.RawMessage
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, apiErr(codeBadRequest, "合并补丁应为 JSON 对象，如 {\"properties\": {\"status\": \"idle\"}}", "a merge patch must be a JSON object, e.g. {\"properties\": {\"status\": \"idle\"}}")
+	}
+	// A patch of a Feature has only these members; anything else is most
+	// likely a property put at the top level by mistake, which would
+	// otherwise be ignored while the row still got a new version.
+	for k := range p {
+		switch k {
+		case "properties", "geometry", "type", "id":
+		default:
+			return nil, apiErr(codeBadRequest,
+				"合并补丁中不认识的成员 %[1]q：要修改属性，请写在 \"properties\" 中，如 {\"properties\": {%[1]q: …}}",
+				"unknown member %[1]q in the merge patch: properties go inside \"properties\", e.g. {\"properties\": {%[1]q: …}}", k)
+		}
 	}
 	// The stored properties as the editor sees them, in the patch's CRS (for zone pieces).
 	curProps, err := json.Marshal(c.properties(cur, ic, false))
