@@ -188,12 +188,19 @@ func (s *Store) CreateZone(ctx context.Context, z *parcels.Zone, actor string) (
 	return w.final[rowKey{parcels.KindZone, q.ID}].(*parcels.Zone), nil
 }
 
+// GetZone reads the zone and its pieces in one read transaction, so a write
+// between the two reads cannot pair version N with the pieces of N+1.
 func (s *Store) GetZone(ctx context.Context, id int64) (*parcels.Zone, error) {
-	z, err := getOne(ctx, s.rq, parcels.KindZone, id, scanZone)
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: %w", err)
+	}
+	defer tx.Rollback()
+	z, err := getOne(ctx, tx, parcels.KindZone, id, scanZone)
 	if err != nil {
 		return nil, err
 	}
-	z.Pieces, err = loadPieces(ctx, s.rq, id)
+	z.Pieces, err = loadPieces(ctx, tx, id)
 	return z, err
 }
 
