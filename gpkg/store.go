@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -40,6 +41,9 @@ type Store struct {
 	// wmu admits one writer at a time, so a write transaction never waits
 	// on SQLite's lock and its candidate lookups see a stable file.
 	wmu sync.Mutex
+	// wAcquires and wWaitNanos count lockWriter's acquires and queueing
+	// time for the metrics.
+	wAcquires, wWaitNanos atomic.Int64
 	// imu guards the in-memory R-trees. A writer holds it exclusively from
 	// commit until the trees reflect the commit; a spatial List holds it
 	// shared while it searches the tree and reads the rows, so both sides of
