@@ -20,9 +20,11 @@ const listChunk = 500
 // ids of every matching row in ascending order (so NumberMatched and the
 // paging links are exact), then the rows of the requested page.
 //
-// Candidates come from the in-memory R-tree when the query is spatial, else
-// from the whole table; each candidate is tested exactly (geo.Intersects) and
-// against Where with parcels.Match.
+// Candidates come from the in-memory R-tree when the query is spatial; each
+// is tested exactly (geo.Intersects) and against Where with parcels.Match.
+// Without a spatial condition the column conditions of Where run in SQL
+// (splitWhere), with count and paging too when nothing else is left; only
+// what SQL cannot answer (S_INTERSECTS under OR or NOT) is tested in Go.
 func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Query,
 	scan func(scanner) (T, error), asRow func(T) any) (parcels.Page[T], error) {
 	var page parcels.Page[T]
@@ -98,6 +100,8 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 	}
 	unlock()
 
+	// The column conditions of Where run in SQL; Match tests only the rest.
+	sw, inSQL, rest := splitWhere(kind, q.Where)
 	test := func(row T, g orb.MultiPolygon) bool {
 		// A row whose box lies inside the query box intersects it.
 		if q.BBox != nil && !containsBound(*q.BBox, g.Bound()) && !geo.Intersects(*q.BBox, g) {
@@ -108,15 +112,16 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		}
 		return q.Where == nil || parcels.Match(q.Where, parcels.Props(asRow(row)), g)
 	}
+	// allSQL: the whole query is answered in SQL, count and page included.
+	allSQL := !spatial && (q.Where == nil || inSQL && rest == nil)
 
 	var matched []int64
 	var kept map[int64]T
 	var ids []int64
 	var next, prev int64
 	switch {
-	case !spatial && q.Where == nil:
-		// Every row matches: count and page in SQL.
-		ids, next, prev, page.NumberMatched, err = sqlWindow(ctx, rd, t, q.After, q.Before, limit)
+	case allSQL:
+		ids, next, prev, page.NumberMatched, err = sqlWindow(ctx, rd, t, sw, q.After, q.Before, limit)
 	case spatial:
 		// The candidates are few (the R-tree's answer): keep the matching
 		// rows so the page needs no second read.
@@ -129,9 +134,15 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		})
 	default:
 		// Only the queryable columns (and the geometry when Where tests it).
-		cols := lightCols(kind, hasIntersects(q.Where))
-		err = eachRow(ctx, rd, "SELECT "+cols+" FROM "+t+" ORDER BY fid", nil, scan, func(id int64, row T, g orb.MultiPolygon) {
-			if test(row, g) {
+		// Only the queryable columns (and the geometry when Where tests it),
+		// of the rows that pass the SQL part.
+		cols := lightCols(kind, hasIntersects(rest))
+		query, args := "SELECT "+cols+" FROM "+t, []any(nil)
+		if inSQL {
+			query, args = query+" WHERE "+sw.cond, sw.args
+		}
+		err = eachRow(ctx, rd, query+" ORDER BY fid", args, scan, func(id int64, row T, g orb.MultiPolygon) {
+			if rest == nil || parcels.Match(rest, parcels.Props(asRow(row)), g) {
 				matched = append(matched, id)
 			}
 		})
@@ -140,7 +151,7 @@ func list[T any](ctx context.Context, s *Store, kind parcels.Kind, q parcels.Que
 		return page, err
 	}
 
-	if !spatial && q.Where == nil {
+	if allSQL {
 		// Paged in SQL above.
 	} else {
 		ids, next, prev = window(matched, q.After, q.Before, limit)
@@ -320,20 +331,26 @@ func hasIntersects(e parcels.Expr) bool {
 	return false
 }
 
-// sqlWindow pages through all rows of t in SQL, with the same rules as window.
-func sqlWindow(ctx context.Context, q queryer, t string, after, before int64, limit int) (ids []int64, next, prev, count int64, err error) {
-	if err = q.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&count); err != nil {
+// sqlWindow pages through the rows of t that meet w (every row when w is
+// empty) in SQL, with the same rules as window.
+func sqlWindow(ctx context.Context, q queryer, t string, w sqlWhere, after, before int64, limit int) (ids []int64, next, prev, count int64, err error) {
+	cond := "1"
+	if w.cond != "" {
+		cond = "(" + w.cond + ")"
+	}
+	with := func(extra ...any) []any { return append(append([]any{}, w.args...), extra...) }
+	if err = q.QueryRowContext(ctx, "SELECT count(*) FROM "+t+" WHERE "+cond, w.args...).Scan(&count); err != nil {
 		return nil, 0, 0, 0, fmt.Errorf("gpkg: %w", err)
 	}
 	hi := int64(math.MaxInt64)
 	if before > 0 {
 		hi = before
 	}
-	query := "SELECT fid FROM " + t + " WHERE fid > ? AND fid < ? ORDER BY fid LIMIT ?"
+	query := "SELECT fid FROM " + t + " WHERE " + cond + " AND fid > ? AND fid < ? ORDER BY fid LIMIT ?"
 	if before > 0 {
-		query = "SELECT fid FROM (SELECT fid FROM " + t + " WHERE fid > ? AND fid < ? ORDER BY fid DESC LIMIT ?) ORDER BY fid"
+		query = "SELECT fid FROM (SELECT fid FROM " + t + " WHERE " + cond + " AND fid > ? AND fid < ? ORDER BY fid DESC LIMIT ?) ORDER BY fid"
 	}
-	rows, err := q.QueryContext(ctx, query, after, hi, limit)
+	rows, err := q.QueryContext(ctx, query, with(after, hi, limit)...)
 	if err != nil {
 		return nil, 0, 0, 0, fmt.Errorf("gpkg: %w", err)
 	}
@@ -351,13 +368,13 @@ func sqlWindow(ctx context.Context, q queryer, t string, after, before int64, li
 	}
 	if len(ids) > 0 {
 		var more bool
-		if err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+" WHERE fid > ?)", ids[len(ids)-1]).Scan(&more); err != nil {
+		if err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+" WHERE "+cond+" AND fid > ?)", with(ids[len(ids)-1])...).Scan(&more); err != nil {
 			return nil, 0, 0, 0, err
 		}
 		if more {
 			next = ids[len(ids)-1]
 		}
-		if err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+" WHERE fid < ?)", ids[0]).Scan(&more); err != nil {
+		if err := q.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+" WHERE "+cond+" AND fid < ?)", with(ids[0])...).Scan(&more); err != nil {
 			return nil, 0, 0, 0, err
 		}
 		if more {
