@@ -185,3 +185,30 @@ func TestCleanKeepsClockwiseInput(t *testing.T) {
 		}
 	}
 }
+
+// Two pockets whose ring runs back along itself: the straight top edge
+// passes over the corners (40, 15) and (80, 15) of the land between them
+// (what hull − union gives along a ragged edge). Clean splits them.
+func TestCleanSplitsPocketsAlongOneEdge(t *testing.T) {
+	for _, off := range degenerateOffsets {
+		g := orb.MultiPolygon{{shift(off, orb.Point{0, 15}, orb.Point{0, 0}, orb.Point{40, 0}, orb.Point{40, 15},
+			orb.Point{80, 15}, orb.Point{80, 0}, orb.Point{120, 0}, orb.Point{120, 15}, orb.Point{0, 15})}}
+		c := Clean(g, 1e-4)
+		if len(c) != 2 || len(Validate(c)) != 0 {
+			t.Fatalf("offset %v: Clean = %v (problems %v), want two pockets", off, c, Validate(c))
+		}
+		near(t, "pocket", PlaneArea(orb.MultiPolygon{c[0]}), 600, 1e-6)
+		near(t, "pocket", PlaneArea(orb.MultiPolygon{c[1]}), 600, 1e-6)
+		// A 0.05 mm bow between them is no width at 0.1 mm.
+		g[0][0][3][1] -= 5e-5
+		g[0][0][4][1] -= 5e-5
+		if c := Clean(g, 1e-4); len(c) != 2 {
+			t.Errorf("offset %v: bowed: %d polygons, want 2", off, len(c))
+		}
+		// Clean leaves a clean polygon alone.
+		r := orb.MultiPolygon{rect(off[0], off[1], off[0]+10, off[1]+10)}
+		if c := Clean(r, 1e-4); &c[0][0][0] != &r[0][0][0] {
+			t.Error("clean rectangle was copied")
+		}
+	}
+}

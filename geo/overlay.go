@@ -35,6 +35,32 @@ func Union(gs ...orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 	if err := checkFinite(gs...); err != nil {
 		return nil, err
 	}
+	u, err := union(gs)
+	if err == nil {
+		return u, nil
+	}
+	// The overlay can fail on inputs that touch themselves in ways our
+	// Validate rejects (a ring touching itself along an edge after earlier
+	// overlay). Retry once with those inputs made valid, as PostGIS users
+	// do with ST_MakeValid.
+	fixed := make([]orb.MultiPolygon, len(gs))
+	changed := false
+	for i, g := range gs {
+		fixed[i] = g
+		if len(Validate(g)) == 0 {
+			continue
+		}
+		if f, ferr := MakeValid(g); ferr == nil {
+			fixed[i], changed = f, true
+		}
+	}
+	if !changed {
+		return nil, err
+	}
+	return union(fixed)
+}
+
+func union(gs []orb.MultiPolygon) (orb.MultiPolygon, error) {
 	var parts []boxedPolygon
 	for _, g := range gs {
 		for _, p := range cleanPolygons(g) {
@@ -145,7 +171,7 @@ const unionLeaf = 1024
 // not overlap (they may touch at points).
 func cascadedUnion(ps []boxedPolygon) ([]boxedPolygon, error) {
 	if len(ps) <= unionLeaf {
-		return overlayUnion(ps, nil)
+		return overlayUnion(ps, nil, true)
 	}
 	mid := len(ps) / 2
 	a, err := cascadedUnion(ps[:mid])
@@ -156,12 +182,12 @@ func cascadedUnion(ps []boxedPolygon) ([]boxedPolygon, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mergeUnion(a, b)
+	return mergeUnion(a, b, true)
 }
 
 // mergeUnion unions two sets of non-overlapping polygons, overlaying only
 // the polygons whose bounds meet a bound on the other side.
-func mergeUnion(a, b []boxedPolygon) ([]boxedPolygon, error) {
+func mergeUnion(a, b []boxedPolygon, retry bool) ([]boxedPolygon, error) {
 	var out, ain, bin []boxedPolygon
 	hit := make([]bool, len(b))
 	for _, pa := range a {
@@ -187,7 +213,7 @@ func mergeUnion(a, b []boxedPolygon) ([]boxedPolygon, error) {
 	if len(ain) == 0 {
 		return out, nil
 	}
-	u, err := overlayUnion(ain, bin)
+	u, err := overlayUnion(ain, bin, retry)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +228,7 @@ func mergeUnion(a, b []boxedPolygon) ([]boxedPolygon, error) {
 // happens the inputs are unioned again two at a time, which has not failed;
 // if even a pair fails, the error says so rather than returning a wrong
 // area.
-func overlayUnion(a, b []boxedPolygon) ([]boxedPolygon, error) {
+func overlayUnion(a, b []boxedPolygon, retry bool) ([]boxedPolygon, error) {
 	if len(b) == 0 && len(a) == 1 {
 		return a, nil // one polygon: nothing to merge
 	}
@@ -211,7 +237,7 @@ func overlayUnion(a, b []boxedPolygon) ([]boxedPolygon, error) {
 		return out, nil
 	}
 	all := append(append([]boxedPolygon(nil), a...), b...)
-	if len(all) <= 2 {
+	if !retry || len(all) <= 2 {
 		if err == nil {
 			err = errors.New("the overlay lost part of an input")
 		}
@@ -220,7 +246,8 @@ func overlayUnion(a, b []boxedPolygon) ([]boxedPolygon, error) {
 	return pairwiseUnion(all)
 }
 
-// pairwiseUnion is the cascaded union with leaves of one polygon.
+// pairwiseUnion is the cascaded union with leaves of one polygon, without
+// a further retry.
 func pairwiseUnion(ps []boxedPolygon) ([]boxedPolygon, error) {
 	if len(ps) == 1 {
 		return ps, nil
@@ -234,7 +261,7 @@ func pairwiseUnion(ps []boxedPolygon) ([]boxedPolygon, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mergeUnion(a, b)
+	return mergeUnion(a, b, false)
 }
 
 func overlayUnionOnce(a, b []boxedPolygon) ([]boxedPolygon, error) {

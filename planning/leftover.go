@@ -294,13 +294,13 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	}
 	merged := U
 	if len(inc) > 0 {
-		lu, err := unionRobust(inc...)
+		lu, err := geo.Union(inc...)
 		if err != nil {
 			return nil, fmt.Errorf("planning: union of pieces: %w", err)
 		}
 		r.LeftoverAreaM2 = geo.PlaneArea(lu)
 		r.LeftoverEllipsoidalAreaM2 = geo.EllipsoidalArea(z.Unproject(lu))
-		if merged, err = unionRobust(U, lu); err != nil {
+		if merged, err = geo.Union(U, lu); err != nil {
 			return nil, fmt.Errorf("planning: union of members and pieces: %w", err)
 		}
 	}
@@ -459,7 +459,7 @@ func drawnPieces(p *Profile, in []parcels.Piece, mem []orb.MultiPolygon, idx *in
 					Message:   fmt.Sprintf("the drawn piece (%.2f m²) overlaps member parcels by %.2f m²: only the %.2f m² outside the members is a leftover piece", pc.AreaM2, pc.AreaM2-after, after),
 					MessageZH: fmt.Sprintf("所绘地块（%.2f 平方米）与成员宗地重叠 %.2f 平方米，仅成员宗地以外的 %.2f 平方米计为零星地块", pc.AreaM2, pc.AreaM2-after, after)})
 			}
-			pc.plane = clean(clipped)
+			pc.plane = geo.Clean(clipped, spikeTolM)
 			pc.AreaM2 = after
 			pc.Geometry = geojson.NewGeometry(z.Unproject(clipped))
 		}
@@ -517,6 +517,14 @@ func warnRegistered(p *Profile, pieces []PieceReport, members, others []*parcels
 	return nil
 }
 
+// spikeTolM is the width (plane metres) below which planning treats a part
+// of a piece as having no width. Straight lot lines through projection bow
+// by up to ≈ 0.1 mm over a few tens of metres, so hull − union joins pockets
+// by bridges that thin along member edges that are straight on paper; they
+// add nothing to areas but would merge separate pockets into one piece and
+// add phantom length to perimeters. 0.1 mm is far below survey precision.
+const spikeTolM = 1e-4
+
 // detectPieces finds the gaps of the zone: holes of the members' union and
 // pockets between the union and its convex hull, minus land that other
 // registered parcels or drawn pieces cover, keeping those above the
@@ -568,16 +576,10 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 	var rest orb.MultiPolygon
 	for _, c := range cand {
 		// Subtraction only shrinks a candidate: drop those already below the
-		// minimum area first. This also keeps the zero-area slivers that
-		// overlay leaves along straight hull edges out of further overlay,
-		// where they are not robust.
-		cm := snap(orb.MultiPolygon{c})
+		// minimum area before any further overlay.
+		cm := orb.MultiPolygon{c}
 		if geo.PlaneArea(cm) < p.MinPocketAreaM2 {
 			continue
-		}
-		cm, err := tidy(clean(cm))
-		if err != nil {
-			return nil, fmt.Errorf("planning: gap candidate: %w", err)
 		}
 		if len(cu) == 0 || !cu.Bound().Intersects(cm.Bound()) {
 			rest = append(rest, cm...)
@@ -585,20 +587,12 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 		}
 		d, err := geo.Difference(cm, cu)
 		if err != nil {
-			if cm, err = forceTidy(cm); err == nil {
-				d, err = geo.Difference(cm, cu)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
-			}
-		}
-		if d, err = tidy(clean(snap(d))); err != nil {
 			return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
 		}
 		rest = append(rest, d...)
 	}
 	var out []PieceReport
-	for _, poly := range clean(rest) {
+	for _, poly := range geo.Clean(rest, spikeTolM) {
 		g := orb.MultiPolygon{poly}
 		a := geo.PlaneArea(g)
 		per := perimeter(g)
@@ -694,7 +688,7 @@ func buildGroups(p *Profile, pieces []PieceReport, adj [][]int, active []bool) (
 		u := gs[0]
 		if len(gs) > 1 {
 			var err error
-			if u, err = unionRobust(gs...); err != nil {
+			if u, err = geo.Union(gs...); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -839,7 +833,7 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 		}
 		left := 0.0
 		if len(rest) > 0 {
-			u, err := unionRobust(rest...)
+			u, err := geo.Union(rest...)
 			if err != nil {
 				return err
 			}
