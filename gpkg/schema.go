@@ -116,6 +116,18 @@ func rtreeDDL(t string) string {
 	return b.String()
 }
 
+// filterIndexes serve the common property filters. They index the
+// expressions the SQL translation of Where compares (see column in
+// where.go: NULL reads as ""), so "status = 'idle'" is an index search.
+// A GeoPackage may carry extra indexes; CREATE … IF NOT EXISTS lets Open
+// add them to files made before them.
+var filterIndexes = []string{
+	`CREATE INDEX IF NOT EXISTS parcels_q_code ON parcels (coalesce("code", ''))`,
+	`CREATE INDEX IF NOT EXISTS parcels_q_status ON parcels (coalesce("status", ''))`,
+	`CREATE INDEX IF NOT EXISTS parcels_q_land_use ON parcels (coalesce("land_use", ''))`,
+	`CREATE INDEX IF NOT EXISTS parcels_q_town ON parcels (coalesce("town", ''))`,
+}
+
 // schemaSQL is every statement that creates a new landplan GeoPackage.
 func schemaSQL() []string {
 	stmts := []string{
@@ -143,6 +155,7 @@ func schemaSQL() []string {
 	// internal tables (its LIST_ALL_TABLES=AUTO lists unregistered tables
 	// only in files without registered attributes tables).
 	stmts = append(stmts, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES ('landplan_history', 'attributes', 'landplan_history', '变更历史 change history of parcels, buildings and zones')`)
+	stmts = append(stmts, filterIndexes...)
 	stmts = append(stmts, fmt.Sprintf(`INSERT INTO landplan_meta VALUES ('schema_version', '%d')`, schemaVersion))
 	return stmts
 }

@@ -222,6 +222,11 @@ func (s *Store) check(ctx context.Context) error {
 	if v != fmt.Sprint(schemaVersion) {
 		return fmt.Errorf("gpkg: %s has schema version %s, this landplan knows %d", s.path, v, schemaVersion)
 	}
+	for _, st := range filterIndexes {
+		if _, err := s.w.ExecContext(ctx, st); err != nil {
+			return fmt.Errorf("gpkg: %s: add filter index: %w", s.path, err)
+		}
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,6 +195,34 @@ func TestLikeGlob(t *testing.T) {
 	} {
 		if got := likeGlob(p); got != want {
 			t.Errorf("likeGlob(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// TestFilterIndexUsed: the common filters are index searches, not scans.
+func TestFilterIndexUsed(t *testing.T) {
+	s, _ := MustOpen(t)
+	for prop, idx := range map[string]string{"code": "parcels_q_code", "status": "parcels_q_status", "land_use": "parcels_q_land_use", "town": "parcels_q_town"} {
+		w, ok, rest := splitWhere(parcels.KindParcel, parcels.Compare{Prop: prop, Op: "=", Value: "x"})
+		if !ok || rest != nil {
+			t.Fatalf("%s: not translated", prop)
+		}
+		rows, err := s.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN SELECT fid FROM parcels WHERE "+w.cond, w.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan += detail + "; "
+		}
+		rows.Close()
+		if !strings.Contains(plan, "USING INDEX "+idx) && !strings.Contains(plan, "USING COVERING INDEX "+idx) {
+			t.Errorf("%s = 'x': plan %q does not use %s", prop, plan, idx)
 		}
 	}
 }
