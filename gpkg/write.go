@@ -79,7 +79,7 @@ func (s *Store) write(ctx context.Context, actor string, fn func(w *wtx) error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := s.wc.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if _, err := s.wc.ExecContext(context.WithoutCancel(ctx), "BEGIN IMMEDIATE"); err != nil {
 		return nil, fmt.Errorf("gpkg: begin: %w", err)
 	}
 	// Not ctx: a cancelled request must still roll back.
