@@ -20,8 +20,15 @@ import (
 const nearEps = 1e-6
 
 // simpleSum returns Σ area(fp) and true when every footprint lies strictly
-// inside the site and no two footprints meet.
+// inside the site and no two footprints meet. A site with holes always defers
+// to overlay: a footprint may surround a hole without crossing its ring, and
+// then its area includes land that is not site.
 func simpleSum(fps []orb.MultiPolygon, site orb.MultiPolygon) (float64, bool) {
+	for _, p := range site {
+		if len(p) > 1 {
+			return 0, false
+		}
+	}
 	sb := site.Bound()
 	o := sb.Min // work relative to a local origin: prefixed eastings lose precision
 	siteSegs := segs(site, o)

@@ -50,3 +50,20 @@ func TestSimpleSumAgreesWithOverlay(t *testing.T) {
 		}
 	}
 }
+
+// A footprint around a hole of the site covers the hole, which is not site:
+// the fast path must not count it (site 100×100 with a 10×10 hole, footprint
+// 60×60 around the hole → 3500 m², not 3600).
+func TestSimpleSumSiteWithHole(t *testing.T) {
+	z := geo.Zone3(40)
+	site := z.Project(poly(rectRing(0, 0, 100, 100), rectRing(45, 45, 55, 55)))
+	fps := []orb.MultiPolygon{z.Project(rect(20, 20, 80, 80))}
+	if got, ok := simpleSum(fps, site); ok {
+		t.Fatalf("fast path answered %.3f for a footprint around a hole", got)
+	}
+	got, err := clippedUnionArea(fps, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "clipped area", got, 3500, 1e-3)
+}
