@@ -792,13 +792,15 @@ func (r *LeftoverReport) ratioReason(p *Profile) Reason {
 	rr.Message = fmt.Sprintf("cumulative: all included pieces %.2f m² / %s %.2f m² = %s %s %s (margin %+.2f points)", r.leftoverR, den, denV, pct(r.LeftoverRatio), cmpWord(r.RatioPasses, "<=", ">"), pct(r.RatioMax), (r.RatioMax-r.LeftoverRatio)*100)
 	rr.MessageZH = fmt.Sprintf("累计面积：全部纳入地块 %.2f 平方米 ÷ %s %.2f 平方米 = %s %s %s（余量 %+.2f 个百分点）", r.leftoverR, denZH, denV, pct(r.LeftoverRatio), cmpWord(r.RatioPasses, "≤", ">"), pct(r.RatioMax), (r.RatioMax-r.LeftoverRatio)*100)
 	if r.Near {
-		e := r.LeftoverEllipsoidalAreaM2 / r.MergedEllipsoidalAreaM2
+		// Print the denominator the ratio actually used.
+		eDen := r.MergedEllipsoidalAreaM2
 		if r.Denominator == DenominatorMembers {
-			e = r.LeftoverEllipsoidalAreaM2 / r.MembersEllipsoidalAreaM2
+			eDen = r.MembersEllipsoidalAreaM2
 		}
+		e := r.LeftoverEllipsoidalAreaM2 / eDen
 		rr.Numbers["ratio_ellipsoidal"] = e
-		rr.Message += fmt.Sprintf("; near the limit: on ellipsoidal areas %.2f / %.2f = %s", r.LeftoverEllipsoidalAreaM2, r.MergedEllipsoidalAreaM2, pct(e))
-		rr.MessageZH += fmt.Sprintf("；接近限值：按椭球面积 %.2f ÷ %.2f = %s", r.LeftoverEllipsoidalAreaM2, r.MergedEllipsoidalAreaM2, pct(e))
+		rr.Message += fmt.Sprintf("; near the limit: on ellipsoidal areas %.2f / %.2f = %s", r.LeftoverEllipsoidalAreaM2, eDen, pct(e))
+		rr.MessageZH += fmt.Sprintf("；接近限值：按椭球面积 %.2f ÷ %.2f = %s", r.LeftoverEllipsoidalAreaM2, eDen, pct(e))
 	}
 	return rr
 }

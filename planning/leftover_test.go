@@ -2,6 +2,7 @@ package planning
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -560,5 +561,24 @@ func TestLeftoverDetectedIDsAvoidDrawnIDs(t *testing.T) {
 	}
 	if got := ids(r); !slices.Equal(got, []string{"D1", "D2"}) || !findPiece(t, r, "D2").Detected {
 		t.Errorf("ids %v", got)
+	}
+}
+
+// With the members denominator the near-threshold ellipsoidal line must print
+// the members' ellipsoidal area as divisor, the one its ratio used.
+func TestLeftoverNearMessageMembersDenominator(t *testing.T) {
+	pm := *mustProfile(t)
+	pm.LeftoverDenominator.Value = DenominatorMembers
+	r := oneMemberOnePiece(t, &pm, 300, 30) // 3000 / 30000 = 10% on members
+	if !r.Near {
+		t.Fatalf("3000/30000 must be near the threshold")
+	}
+	e := r.LeftoverEllipsoidalAreaM2 / r.MembersEllipsoidalAreaM2
+	for lang, op := range map[string]string{"en": "/", "zh": "÷"} {
+		txt := r.Text(lang)
+		want := fmt.Sprintf("%.2f %s %.2f = %s", r.LeftoverEllipsoidalAreaM2, op, r.MembersEllipsoidalAreaM2, pct(e))
+		if !strings.Contains(txt, want) {
+			t.Errorf("%s text must say %q (members' ellipsoidal area as divisor):\n%s", lang, want, txt)
+		}
 	}
 }
