@@ -2,6 +2,7 @@ package planning
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -226,6 +227,13 @@ func addMonths(d time.Time, n int) time.Time {
 	return time.Date(first.Year(), first.Month(), min(day, last), 0, 0, 0, 0, time.UTC)
 }
 
+// lockEnd is the last day of a period of years starting the day after d
+// (民法典 201–203): the corresponding day 12·years months later, clamped to
+// the month end.
+func lockEnd(d time.Time, years float64) time.Time {
+	return addMonths(d, int(math.Round(years*12)))
+}
+
 // deadlineCheck judges an event that must happen by due.
 func deadlineCheck(rule string, t Threshold, due time.Time, event, asOf parcels.Date, what, whatZH string) Check {
 	c := Check{Rule: rule, Clause: t.Clause, Limit: due.Format(time.DateOnly), Unit: "date"}
@@ -338,16 +346,20 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 		out = append(out, c)
 	}
 
-	// Transfer lock: no transfer within 5 years of entering.
+	// Transfer lock: no transfer within 5 years of entering. The lock is a
+	// legal period (民法典 201–203): it starts the day after entering and its
+	// last day is the corresponding day 12·N months later, or that month's
+	// last day when there is none (29 Feb + 5 years → 28 Feb). A transfer on
+	// the last day is still within the lock; the day after is free.
 	var bad, miss, locks []string
 	for _, e := range es {
 		if e.Entered.IsZero() {
 			miss = append(miss, e.ID)
 			continue
 		}
-		end := e.Entered.AddDate(int(lt.Value), 0, 0)
+		end := lockEnd(e.Entered.Time, lt.Value)
 		locks = append(locks, fmt.Sprintf("%s→%s", e.ID, end.Format(time.DateOnly)))
-		if !e.Transferred.IsZero() && e.Transferred.Before(end) {
+		if !e.Transferred.IsZero() && !e.Transferred.After(end) {
 			bad = append(bad, fmt.Sprintf("%s (transferred %s, locked until %s)", e.ID, e.Transferred, end.Format(time.DateOnly)))
 		}
 	}
@@ -373,8 +385,19 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 	for i, k := range p.PerMuClasses.Order {
 		rank[k] = i
 	}
+	// Only enterprises in their first N years of production are judged: from
+	// the production start through the last day of the period (as for the
+	// transfer lock), on AsOf. Without AsOf or a production start nobody can
+	// be placed in or out of the window.
 	var pmBad, pmMiss, pmOK []string
 	for _, e := range es {
+		if e.ProductionStart.IsZero() || in.AsOf.IsZero() {
+			pmMiss = append(pmMiss, e.ID)
+			continue
+		}
+		if in.AsOf.Before(e.ProductionStart.Time) || in.AsOf.After(lockEnd(e.ProductionStart.Time, mt.Value)) {
+			continue // not yet producing, or past its evaluation years
+		}
 		cr, ok1 := rank[e.PerMuClass]
 		mr, ok2 := rank[e.MinPerMuClass]
 		if !ok1 || !ok2 {
@@ -394,13 +417,17 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 		c.MessageZH = fmt.Sprintf("%d 家企业亩均效益低于同地区行业最低标准（分类由高到低 %s）：%s，依据%s：%s", len(pmBad), strings.Join(p.PerMuClasses.Order, ">"), strings.Join(pmBad, "；"), mt.Clause, mt.TextZH)
 		out = append(out, c)
 	case len(pmMiss) > 0:
-		c := unknown("per_mu_performance", mt, p.PerMuClasses.Order, "class", "per_mu_class and min_per_mu_class of enterprises "+strings.Join(pmMiss, ", "))
+		what := "production_start, per_mu_class and min_per_mu_class of enterprises " + strings.Join(pmMiss, ", ")
+		if in.AsOf.IsZero() {
+			what = "as_of date"
+		}
+		c := unknown("per_mu_performance", mt, p.PerMuClasses.Order, "class", what)
 		c.Subjects = pmMiss
 		out = append(out, c)
 	default:
 		c := Check{Rule: "per_mu_performance", Clause: mt.Clause, Status: StatusPass, Value: 0, Limit: p.PerMuClasses.Order, Unit: "class"}
-		c.Message = fmt.Sprintf("all %d enterprises at or above their industry's per-mu minimum %s", len(pmOK), mt.Clause)
-		c.MessageZH = fmt.Sprintf("%d 家企业亩均效益均不低于同地区行业最低标准，依据%s：%s", len(pmOK), mt.Clause, mt.TextZH)
+		c.Message = fmt.Sprintf("all %d enterprises within %g years of production at or above their industry's per-mu minimum %s", len(pmOK), mt.Value, mt.Clause)
+		c.MessageZH = fmt.Sprintf("投产 %g 年内的 %d 家企业亩均效益均不低于同地区行业最低标准，依据%s：%s", mt.Value, len(pmOK), mt.Clause, mt.TextZH)
 		out = append(out, c)
 	}
 	return out

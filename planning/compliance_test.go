@@ -23,7 +23,7 @@ func TestComplianceWorkedPark(t *testing.T) {
 		PublicityStart: parcels.NewDate(2026, time.May, 1), PublicityEnd: parcels.NewDate(2026, time.May, 8)}
 	in.AsOf = parcels.NewDate(2026, time.June, 1)
 	for i := 0; i < 15; i++ {
-		e := Enterprise{ID: string(rune('a' + i)), SameIndustry: yes(), Entered: parcels.NewDate(2026, 1, 1), PerMuClass: "B", MinPerMuClass: "C"}
+		e := Enterprise{ID: string(rune('a' + i)), SameIndustry: yes(), Entered: parcels.NewDate(2026, 1, 1), ProductionStart: parcels.NewDate(2026, 3, 1), PerMuClass: "B", MinPerMuClass: "C"}
 		if i < 5 {
 			e.SameIndustry = no()
 		}
@@ -147,6 +147,76 @@ func TestAddMonthsClampsToMonthEnd(t *testing.T) {
 		d, _ := parcels.ParseDate(c.from)
 		if got := addMonths(d.Time, 6).Format(time.DateOnly); got != c.want {
 			t.Errorf("%s + 6 months = %s, want %s", c.from, got, c.want)
+		}
+	}
+}
+
+func enterprisePark(asOf parcels.Date, es ...Enterprise) ParkInput {
+	return ParkInput{SiteInput: SiteInput{Site: rect(0, 0, 10, 10)}, Enterprises: es, AsOf: asOf}
+}
+
+// 入园5年内不得转让: the lock is counted as a legal period (民法典 201–203):
+// it starts the day after entering and its last day is the corresponding day
+// 60 months later (the month end when there is none), so a transfer on that
+// day is still inside the lock and the day after is free.
+func TestTransferLockAnniversary(t *testing.T) {
+	p := mustProfile(t)
+	for _, c := range []struct {
+		entered, transferred, lockEnd string
+		st                            Status
+	}{
+		{"2024-02-29", "2029-02-28", "2029-02-28", StatusFail}, // AddDate gave 2029-03-01
+		{"2024-02-29", "2029-03-01", "2029-02-28", StatusPass},
+		{"2026-01-01", "2031-01-01", "2031-01-01", StatusFail},
+		{"2026-01-01", "2031-01-02", "2031-01-01", StatusPass},
+	} {
+		en, _ := parcels.ParseDate(c.entered)
+		tr, _ := parcels.ParseDate(c.transferred)
+		r, err := Compliance(p, enterprisePark(parcels.NewDate(2032, 1, 1), Enterprise{ID: "e", Entered: en, Transferred: tr}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch := checkOf(t, r.Checks, "transfer_lock")
+		txt := ch.Message + strings.Join(ch.Subjects, " ")
+		if ch.Status != c.st || !(strings.Contains(txt, "until "+c.lockEnd) || strings.Contains(txt, "→"+c.lockEnd)) {
+			t.Errorf("entered %s transferred %s: %s, want %s with lock end %s: %s %v", c.entered, c.transferred, ch.Status, c.st, c.lockEnd, ch.Message, ch.Subjects)
+		}
+	}
+}
+
+// 投产两年内: only enterprises whose production started no more than
+// per_mu_evaluation_years before AsOf are judged; a missing production start
+// (or AsOf) makes the check unknown.
+func TestPerMuEvaluationWindow(t *testing.T) {
+	p := mustProfile(t)
+	asOf := parcels.NewDate(2026, 6, 1)
+	old := Enterprise{ID: "old", PerMuClass: "D", MinPerMuClass: "B", ProductionStart: parcels.NewDate(2024, 5, 31)} // 2 years ended 2026-05-31
+	recent := Enterprise{ID: "new", PerMuClass: "B", MinPerMuClass: "B", ProductionStart: parcels.NewDate(2024, 6, 1)}
+	bad := Enterprise{ID: "bad", PerMuClass: "D", MinPerMuClass: "C", ProductionStart: parcels.NewDate(2025, 1, 1)}
+	nodate := Enterprise{ID: "nodate", PerMuClass: "A", MinPerMuClass: "C"}
+	for _, c := range []struct {
+		name string
+		in   ParkInput
+		st   Status
+		subj []string
+	}{
+		{"old low class outside the window", enterprisePark(asOf, old, recent), StatusPass, nil},
+		{"low class inside the window", enterprisePark(asOf, old, recent, bad), StatusFail, []string{"bad"}},
+		{"missing production start", enterprisePark(asOf, old, nodate), StatusUnknown, []string{"nodate"}},
+		{"missing as-of", enterprisePark(parcels.Date{}, recent), StatusUnknown, nil},
+	} {
+		r, err := Compliance(p, c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch := checkOf(t, r.Checks, "per_mu_performance")
+		if ch.Status != c.st {
+			t.Errorf("%s: %s, want %s: %s", c.name, ch.Status, c.st, ch.Message)
+		}
+		for _, s := range c.subj {
+			if len(ch.Subjects) == 0 || !strings.HasPrefix(ch.Subjects[0], s) {
+				t.Errorf("%s: subjects %v, want %s", c.name, ch.Subjects, s)
+			}
 		}
 	}
 }
