@@ -156,7 +156,7 @@ func (s *Server) buildingsFrom(raw json.RawMessage, ic crsRef, what string) ([]*
 	var errs []error
 	for i, f := range fc.Features {
 		name := fmt.Sprintf("%s#%d", what, i)
-		row, err := decodeFeature(bc, f, ic, name)
+		row, err := decodeFeature(bc, f, ic, name, false)
 		if err == nil {
 			b := row.(*parcels.Building)
 			b.Geometry, err = normalized(parcels.KindBuilding, name, b.Geometry)
@@ -185,7 +185,7 @@ func (s *Server) parcelsFrom(raw json.RawMessage, ic crsRef, what string) ([]*pa
 	var errs []error
 	for i, f := range fc.Features {
 		name := fmt.Sprintf("%s#%d", what, i)
-		row, err := decodeFeature(pc, f, ic, name)
+		row, err := decodeFeature(pc, f, ic, name, false)
 		if err == nil {
 			p := row.(*parcels.Parcel)
 			p.Geometry, err = normalized(parcels.KindParcel, name, p.Geometry)

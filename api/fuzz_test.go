@@ -52,7 +52,7 @@ func FuzzDecodeFeature(f *testing.F) {
 	colls := collections()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, c := range colls {
-			row, err := decodeFeature(c, b, crs84, "#0")
+			row, err := decodeFeature(c, b, crs84, "#0", false)
 			if err != nil || !c.writableGeometry {
 				continue
 			}

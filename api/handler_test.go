@@ -1228,3 +1228,29 @@ func TestBodyLimitWithoutLength(t *testing.T) {
 		t.Errorf("%v parcels after a refused batch", m["numberMatched"])
 	}
 }
+
+// TestMakeValidOnRequest: the 422 for a self-intersection offers make-valid;
+// ?make_valid=true takes it up, storing the bow tie as its two triangles
+// (each a quarter of the square, so half the square's area in all).
+func TestMakeValidOnRequest(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, api.Config{})
+	ed := parcels.RoleEditor
+	bowtie := `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[121.13,28.87],[121.131,28.871],[121.131,28.87],[121.13,28.871],[121.13,28.87]]]},"properties":{}}`
+	problem(t, f.do(t, req{method: "POST", url: "/api/collections/parcels/items?make_valid=maybe", body: bowtie, role: ed}), 400)
+	w := f.do(t, req{method: "POST", url: "/api/collections/parcels/items?make_valid=true", body: bowtie, role: ed})
+	if w.Code != 201 {
+		t.Fatalf("POST ?make_valid=true: %d %s", w.Code, w.Body.String())
+	}
+	got := decode(t, w)
+	geom := got["geometry"].(map[string]any)
+	if geom["type"] != "MultiPolygon" || len(geom["coordinates"].([]any)) != 2 {
+		t.Fatalf("stored geometry %v, want a MultiPolygon of two triangles", geom)
+	}
+	square := orb.MultiPolygon{{{{121.13, 28.87}, {121.131, 28.87}, {121.131, 28.871}, {121.13, 28.871}, {121.13, 28.87}}}}
+	want := geo.CadastralArea(square, parcels.LinhaiZone) / 2
+	area := got["properties"].(map[string]any)["area_m2"].(float64)
+	if math.Abs(area-want) > 0.01 {
+		t.Fatalf("area_m2 %.4f, want half the square %.4f", area, want)
+	}
+}

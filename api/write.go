@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"landplan/geo"
 	"landplan/parcels"
 )
 
@@ -77,7 +78,7 @@ func contentCRS(r *http.Request) (crsRef, error) {
 }
 
 // decodeFeature turns one received feature into a row; name labels errors.
-func decodeFeature(c *collection, raw []byte, ic crsRef, name string) (any, error) {
+func decodeFeature(c *collection, raw []byte, ic crsRef, name string, makeValid bool) (any, error) {
 	var f inFeature
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return nil, &parcels.Error{Code: codeBadRequest, Feature: name, Message: "not a GeoJSON Feature object", MessageZH: "不是 GeoJSON Feature 对象"}
@@ -86,10 +87,12 @@ func decodeFeature(c *collection, raw []byte, ic crsRef, name string) (any, erro
 		return nil, &parcels.Error{Code: codeBadRequest, Feature: name,
 			Message: fmt.Sprintf("type is %q; a Feature is required", f.Type), MessageZH: fmt.Sprintf("type 为 %q；需要 Feature", f.Type)}
 	}
-	return decodeParts(c, f.Geometry, f.Properties, ic, name)
+	return decodeParts(c, f.Geometry, f.Properties, ic, name, makeValid)
 }
 
-func decodeParts(c *collection, geom json.RawMessage, props map[string]json.RawMessage, ic crsRef, name string) (any, error) {
+// With makeValid (the request's make_valid=true) self-intersecting geometry
+// is repaired by geo.MakeValid instead of refused.
+func decodeParts(c *collection, geom json.RawMessage, props map[string]json.RawMessage, ic crsRef, name string, makeValid bool) (any, error) {
 	var g orb.MultiPolygon
 	if c.writableGeometry {
 		var err error
@@ -100,6 +103,13 @@ func decodeParts(c *collection, geom json.RawMessage, props map[string]json.RawM
 		if g == nil {
 			return nil, &parcels.Error{Code: parcels.EINVALID, Feature: name,
 				Message: "geometry is missing: a Polygon or MultiPolygon is required", MessageZH: "缺少几何：需要 Polygon 或 MultiPolygon"}
+		}
+		if makeValid {
+			if g, err = geo.MakeValid(g); err != nil {
+				return nil, &parcels.Error{Code: parcels.EINVALID, Feature: name,
+					Message:   "the geometry could not be made valid: " + err.Error(),
+					MessageZH: "无法将该几何修复为有效几何：" + err.Error()}
+			}
 		}
 		// The store checks again; checking here too lets a batch report
 		// every bad feature at once, not only the first.
@@ -154,6 +164,11 @@ func (s *Server) createItems(w http.ResponseWriter, r *http.Request, c *collecti
 		s.writeProblem(w, r, err)
 		return
 	}
+	mv, err := makeValidParam(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
 	var env inFeature
 	if err := json.Unmarshal(body, &env); err != nil {
 		s.writeProblem(w, r, apiErr(codeBadRequest, "请求体应为 GeoJSON Feature 或 FeatureCollection 对象", "the body must be a GeoJSON Feature or FeatureCollection object"))
@@ -162,7 +177,7 @@ func (s *Server) createItems(w http.ResponseWriter, r *http.Request, c *collecti
 	actor := principalFrom(r.Context()).actor()
 	switch env.Type {
 	case "Feature":
-		row, err := decodeParts(c, env.Geometry, env.Properties, ic, "")
+		row, err := decodeParts(c, env.Geometry, env.Properties, ic, "", mv)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return
@@ -187,7 +202,7 @@ func (s *Server) createItems(w http.ResponseWriter, r *http.Request, c *collecti
 		rows := make([]any, len(env.Features))
 		var probs []error
 		for i, raw := range env.Features {
-			row, err := decodeFeature(c, raw, ic, "#"+strconv.Itoa(i))
+			row, err := decodeFeature(c, raw, ic, "#"+strconv.Itoa(i), mv)
 			if err != nil {
 				probs = append(probs, err)
 				continue
@@ -342,11 +357,16 @@ func (s *Server) writeItem(w http.ResponseWriter, r *http.Request, c *collection
 		s.writeProblem(w, r, err)
 		return
 	}
+	mv, err := makeValidParam(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
 	var row any
 	if patch {
-		row, err = s.applyPatch(r, c, id, version, body, ic)
+		row, err = s.applyPatch(r, c, id, version, body, ic, mv)
 	} else {
-		row, err = decodeFeature(c, body, ic, "")
+		row, err = decodeFeature(c, body, ic, "", mv)
 	}
 	if err != nil {
 		s.writeProblem(w, r, err)
@@ -366,7 +386,7 @@ func (s *Server) writeItem(w http.ResponseWriter, r *http.Request, c *collection
 // applyPatch merges an RFC 7396 patch into the stored feature. The
 // properties merge member by member; a geometry in the patch replaces the
 // stored one whole (it arrives in Content-Crs), and null cannot remove it.
-func (s *Server) applyPatch(r *http.Request, c *collection, id, version int64, body []byte, ic crsRef) (any, error) {
+func (s *Server) applyPatch(r *http.Request, c *collection, id, version int64, body []byte, ic crsRef, mv bool) (any, error) {
 	cur, err := c.get(r.Context(), s.cfg.Store, id)
 	if err != nil {
 		return nil, err
@@ -424,7 +444,7 @@ func (s *Server) applyPatch(r *http.Request, c *collection, id, version int64, b
 	if string(bytes.TrimSpace(geom)) == "null" {
 		return nil, &parcels.Error{Code: parcels.EINVALID, Message: "the geometry cannot be removed", MessageZH: "不能删除几何"}
 	}
-	return decodeParts(c, geom, props, ic, "")
+	return decodeParts(c, geom, props, ic, "", mv)
 }
 
 func setGeometry(row any, g orb.MultiPolygon) {
@@ -479,4 +499,18 @@ func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request, c *collectio
 	}
 	s.extents.invalidate(c.Name)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// makeValidParam reads make_valid: true asks for self-intersecting
+// geometry to be repaired (the explicit choice the 422 message offers);
+// without it, invalid geometry is refused.
+func makeValidParam(r *http.Request) (bool, error) {
+	switch v := r.URL.Query().Get("make_valid"); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, apiErr(codeBadRequest, "make_valid 应为 true 或 false，而不是 %q", "make_valid must be true or false, not %q", v)
+	}
 }
