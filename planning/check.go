@@ -3,7 +3,6 @@ package planning
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
@@ -102,15 +101,6 @@ func (p *Profile) near(v, limit float64) bool {
 func pct(v float64) string { return fmt.Sprintf("%.2f%%", v*100) }
 
 func ptr(v float64) *float64 { return &v }
-
-func sortedKeys[M ~map[K]V, K ~string | ~int64, V any](m M) []K {
-	out := make([]K, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
-}
 
 // ruleZH names a rule in Chinese for messages and text.
 func ruleZH(rule string) string {

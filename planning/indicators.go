@@ -140,6 +140,12 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 		if b == nil {
 			continue
 		}
+		if !knownUse(b.Use) {
+			l := buildingLabel(b, i)
+			return nil, parcels.Errorf(parcels.EINVALID,
+				fmt.Sprintf("建筑 %s 的用途 %q 无效：应为 production、office、dormitory、canteen、service 或 other（未知可留空）", l, b.Use),
+				"building %s: use %q is not one of production, office, dormitory, canteen, service, other (leave it empty when unknown)", l, b.Use)
+		}
 		fp := z.Project(b.Geometry)
 		row := BuildingRow{Label: buildingLabel(b, i), Use: string(b.Use), Floors: b.Floors, HeightM: b.HeightM,
 			FootprintAreaM2: geo.PlaneArea(fp)}
@@ -254,6 +260,18 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 		r.WarrantyDepositYuan = ptr(g * p.WarrantyDepositYuanPerM2.Value)
 	}
 	return r, nil
+}
+
+// knownUse reports whether u is a use of the vocabulary or empty (unknown,
+// which makes the use-based shares unknown). Anything else is an input error:
+// counting a misspelt "dorm" as production would pass the non-production
+// shares silently.
+func knownUse(u parcels.BuildingUse) bool {
+	switch u {
+	case "", parcels.UseProduction, parcels.UseOffice, parcels.UseDormitory, parcels.UseCanteen, parcels.UseService, parcels.UseOther:
+		return true
+	}
+	return false
 }
 
 func (r *IndicatorsReport) basisArea(p *Profile) float64 {

@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -232,4 +233,25 @@ func TestIndicatorsDensityNearThresholdShowsEllipsoidal(t *testing.T) {
 	}
 	// Both areas shrink by the same factor to within 1e-6 here: the share stays 35%.
 	approx(t, "ellipsoidal density", *c.EllipsoidalValue, 0.35, 1e-5)
+}
+
+// A use outside the vocabulary ("dorm") is an input error naming the building,
+// never silently counted as production.
+func TestIndicatorsUnknownBuildingUse(t *testing.T) {
+	p := mustProfile(t)
+	in := SiteInput{Site: rect(0, 0, 100, 100), Buildings: []*parcels.Building{
+		bld(1, parcels.UseProduction, 2, 10, []float64{0, 0, 50, 50}),
+		{Name: "宿舍楼", Use: "dorm", Floors: 4, Geometry: rect(60, 60, 80, 80)},
+	}}
+	_, err := Indicators(p, in)
+	if parcels.ErrorCode(err) != parcels.EINVALID || !strings.Contains(err.Error(), "宿舍楼") || !strings.Contains(err.Error(), "dorm") {
+		t.Fatalf("unknown use: %v", err)
+	}
+	var pe *parcels.Error
+	if !errors.As(err, &pe) || !strings.Contains(pe.MessageZH, "宿舍楼") {
+		t.Errorf("the Chinese message must name the building: %+v", pe)
+	}
+	if _, err := Compliance(p, ParkInput{SiteInput: in}); parcels.ErrorCode(err) != parcels.EINVALID {
+		t.Errorf("compliance with an unknown use: %v", err)
+	}
 }
