@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -22,12 +23,14 @@ const checkUsage = `landplan check [--profile linhai] [--json] [--lang zh|en] [-
 FILE is a GeoJSON FeatureCollection (lon/lat, CRS84) whose features carry a
 "role" property:
   member    a member parcel of a merged zone (id, code, name, land_source, lease_end)
-  piece     a leftover piece drawn by hand (id, name)
+  piece     a leftover piece drawn by hand (id, else the feature id; name)
   other     a registered parcel nearby that --detect must not claim
   site      the site of a park (park_type: new_land|redevelopment, declared figures:
             floor_area_m2, non_production_floor_area_m2, non_production_land_area_m2,
             self_held_non_production_m2, property_office_m2, property_business_m2)
-  building  a building footprint (id, name, use, floors, height_m, declared_floor_area_m2)
+  building  a building footprint (id, name, use: production|office|dormitory|canteen|service|other,
+            floors (whole), height_m, declared_floor_area_m2)
+With members, site and building features are not checked (a note on stderr says so).
 With members it prints the clause (十七) zone report, else the site indicators.
 `
 
@@ -65,6 +68,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	var report interface{ Text(string) string }
 	if len(in.members) > 0 {
+		if in.site.Site != nil || len(in.site.Buildings) > 0 {
+			fmt.Fprintf(stderr, "注意：文件含成员宗地，输出第（十七）条片区报告；场地（site）与建筑（building）要素未核查，请另存为单独文件检查场地指标。\n"+
+				"note: members present, so this is the zone report; the site and %d building feature(s) were not checked: put them in a file of their own for the site indicators.\n", len(in.site.Buildings))
+		}
 		report, err = planning.Leftover(p, planning.LeftoverInput{Members: in.members, Pieces: in.pieces, Detect: *detect, Others: in.others})
 	} else {
 		if in.site.Site == nil {
@@ -165,7 +172,11 @@ func parseCheckInput(data []byte) (*checkInput, error) {
 			}
 			in.members = append(in.members, pc)
 		case "piece":
-			in.pieces = append(in.pieces, parcels.Piece{ID: str(props, "id"), Name: str(props, "name"), Geometry: g})
+			id := str(props, "id")
+			if id == "" {
+				id = featureID(f.ID)
+			}
+			in.pieces = append(in.pieces, parcels.Piece{ID: id, Name: str(props, "name"), Geometry: g})
 		case "site":
 			sites++
 			if sites > 1 {
@@ -192,9 +203,19 @@ func parseCheckInput(data []byte) (*checkInput, error) {
 			} else if ok {
 				b.ID = id
 			}
+			switch b.Use {
+			case "", parcels.UseProduction, parcels.UseOffice, parcels.UseDormitory, parcels.UseCanteen, parcels.UseService, parcels.UseOther:
+			default:
+				return nil, fmt.Errorf("%s: use %q: must be production, office, dormitory, canteen, service or other (empty when unknown)", label, b.Use)
+			}
 			floors, _, err := num(props, "floors")
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", label, err)
+			}
+			// Storeys are whole: 2.5 is a typo or a mezzanine, and truncating
+			// either changes the floor area silently.
+			if floors != math.Trunc(floors) || floors < 0 {
+				return nil, fmt.Errorf("%s: floors %v must be a whole number ≥ 0", label, floors)
 			}
 			b.Floors = int(floors)
 			if b.HeightM, _, err = num(props, "height_m"); err != nil {
@@ -218,6 +239,17 @@ func parseCheckInput(data []byte) (*checkInput, error) {
 		pc.ID = next
 	}
 	return in, nil
+}
+
+// featureID is a GeoJSON feature id (string or number) as text.
+func featureID(id any) string {
+	switch t := id.(type) {
+	case string:
+		return t
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	}
+	return ""
 }
 
 func multiPolygon(g orb.Geometry) (orb.MultiPolygon, error) {

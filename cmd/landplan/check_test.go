@@ -139,13 +139,41 @@ func TestCheckErrors(t *testing.T) {
 		"bad role":     {writeFC(t, feat(checkRect(0, 0, 1, 1), map[string]any{"role": "road"}))},
 		"line":         {writeFC(t, feat(orb.LineString{{121.1, 28.8}, {121.2, 28.9}}, map[string]any{"role": "member"}))},
 		"nothing":      {writeFC(t, feat(checkRect(0, 0, 10, 10), map[string]any{"role": "building"}))},
-		"dup member":   {writeFC(t, feat(checkRect(0, 0, 1, 1), map[string]any{"role": "member", "id": 3}), feat(checkRect(1, 0, 2, 1), map[string]any{"role": "member", "id": 3}))},
-		"outside":      {writeFC(t, feat(orb.Polygon{{{-71.1, 42.4}, {-71.0, 42.4}, {-71.0, 42.5}, {-71.1, 42.4}}}, map[string]any{"role": "member"}))},
+		"bad use": {writeFC(t, feat(checkRect(0, 0, 300, 300), map[string]any{"role": "site"}),
+			feat(checkRect(10, 10, 20, 20), map[string]any{"role": "building", "use": "dorm", "floors": 2}))},
+		"fractional floors": {writeFC(t, feat(checkRect(0, 0, 300, 300), map[string]any{"role": "site"}),
+			feat(checkRect(10, 10, 20, 20), map[string]any{"role": "building", "use": "production", "floors": 2.5}))},
+		"dup member": {writeFC(t, feat(checkRect(0, 0, 1, 1), map[string]any{"role": "member", "id": 3}), feat(checkRect(1, 0, 2, 1), map[string]any{"role": "member", "id": 3}))},
+		"outside":    {writeFC(t, feat(orb.Polygon{{{-71.1, 42.4}, {-71.0, 42.4}, {-71.0, 42.5}, {-71.1, 42.4}}}, map[string]any{"role": "member"}))},
 	}
 	for name, args := range bad {
 		var out, errb bytes.Buffer
 		if err := runCheck(args, &out, &errb); err == nil {
 			t.Errorf("%s: no error; output:\n%s", name, out.String())
 		}
+	}
+}
+
+// A piece's GeoJSON feature id names the piece when it has no id property;
+// site and building features next to members are not silently dropped.
+func TestCheckPieceFeatureIDAndIgnoredSite(t *testing.T) {
+	pc := feat(checkRect(100, 0, 110, 100), map[string]any{"role": "piece"})
+	pc.ID = "P7"
+	path := writeFC(t,
+		feat(checkRect(0, 0, 100, 100), map[string]any{"role": "member", "id": 1}),
+		feat(checkRect(110, 0, 210, 100), map[string]any{"role": "member", "id": 2}),
+		pc,
+		feat(checkRect(0, 0, 210, 100), map[string]any{"role": "site"}),
+		feat(checkRect(10, 10, 20, 20), map[string]any{"role": "building", "use": "production", "floors": 2}),
+	)
+	var out, errb bytes.Buffer
+	if err := runCheck([]string{"--json", path}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"id": "P7"`) {
+		t.Errorf("piece id from the feature id:\n%s", out.String())
+	}
+	if e := errb.String(); !strings.Contains(e, "site") || !strings.Contains(e, "building") || !strings.Contains(e, "场地") {
+		t.Errorf("stderr must say the site and building features were not checked: %q", e)
 	}
 }
