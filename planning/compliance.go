@@ -121,7 +121,7 @@ func Compliance(p *Profile, in ParkInput) (*ComplianceReport, error) {
 	r := &ComplianceReport{Indicators: ind, Deadlines: map[string]string{}, Summary: map[Status]int{}}
 	cs := append([]Check(nil), ind.Checks...)
 	cs = append(cs, unitCheck(p, in))
-	cs = append(cs, dormChecks(p, in)...)
+	cs = append(cs, dormChecks(p, in, ind)...)
 	cs = append(cs, r.dateChecks(p, in)...)
 	cs = append(cs, enterpriseChecks(p, in)...)
 	if len(in.JointShares) > 0 {
@@ -167,7 +167,12 @@ func listSuffix(items []string, sep string) string {
 	return sep + strings.Join(items, ", ")
 }
 
-func dormChecks(p *Profile, in ParkInput) []Check {
+// dormChecks judges clause (二十一). A kind of unit (room, suite) with none
+// listed leaves its check unknown: an empty list proves nothing. The suite
+// share divides by the dormitory's total floor area — declared, else the sum
+// over dormitory buildings with known floor areas — never by the units
+// listed, which need not cover the whole dormitory.
+func dormChecks(p *Profile, in ParkInput, ind *IndicatorsReport) []Check {
 	rt, st, xt, sh := p.DormRoomMaxM2, p.DormSuiteMaxM2, p.DormSuiteHighriseExtraM2, p.DormSuiteShareMax
 	if len(in.Dorms) == 0 {
 		return []Check{
@@ -176,11 +181,10 @@ func dormChecks(p *Profile, in ParkInput) []Check {
 			unknown("dorm_suite_share", sh, sh.Value, "ratio", "dormitory units"),
 		}
 	}
-	var rooms, suites, all, suiteArea float64
+	var rooms, suites, suiteArea float64
 	var badRooms, badSuites []string
 	maxRoom, maxSuite := 0.0, 0.0
 	for _, d := range in.Dorms {
-		all += d.FloorAreaM2
 		if d.Suite {
 			suites++
 			suiteArea += d.FloorAreaM2
@@ -201,20 +205,56 @@ func dormChecks(p *Profile, in ParkInput) []Check {
 		}
 	}
 	var out []Check
-	c := Check{Rule: "dorm_room_area", Clause: rt.Clause, Status: statusOf(len(badRooms) == 0, rt), Value: maxRoom, Limit: rt.Value, Unit: "m2", Subjects: badRooms}
-	c.Message = fmt.Sprintf("%.0f single rooms, largest %.2f m² (excluding shared area); %d above %g m²%s %s", rooms, maxRoom, len(badRooms), rt.Value, listSuffix(badRooms, ": "), rt.Clause)
-	c.MessageZH = fmt.Sprintf("单间 %.0f 间，最大 %.2f 平方米（不含分摊）；%d 间超过 %g 平方米%s，依据%s：%s", rooms, maxRoom, len(badRooms), rt.Value, listSuffix(badRooms, "："), rt.Clause, rt.TextZH)
-	out = append(out, c)
-	c = Check{Rule: "dorm_suite_area", Clause: st.Clause, Status: statusOf(len(badSuites) == 0, st), Value: maxSuite, Limit: st.Value, Unit: "m2", Subjects: badSuites}
-	c.Message = fmt.Sprintf("%.0f suites, largest %.2f m²; limit %g m² (+%g m² in high-rise and mid-high-rise); %d above%s %s", suites, maxSuite, st.Value, xt.Value, len(badSuites), listSuffix(badSuites, ": "), st.Clause)
-	c.MessageZH = fmt.Sprintf("成套住宅 %.0f 套，最大 %.2f 平方米；限 %g 平方米（高层、小高层再放宽 %g 平方米）；%d 套超标%s，依据%s：%s", suites, maxSuite, st.Value, xt.Value, len(badSuites), listSuffix(badSuites, "："), st.Clause, st.TextZH)
-	out = append(out, c)
-	share := suiteArea / all
+	if rooms == 0 {
+		out = append(out, unknown("dorm_room_area", rt, rt.Value, "m2", "single rooms (non-suite dormitory units)"))
+	} else {
+		c := Check{Rule: "dorm_room_area", Clause: rt.Clause, Status: statusOf(len(badRooms) == 0, rt), Value: maxRoom, Limit: rt.Value, Unit: "m2", Subjects: badRooms}
+		c.Message = fmt.Sprintf("%.0f single rooms, largest %.2f m² (excluding shared area); %d above %g m²%s %s", rooms, maxRoom, len(badRooms), rt.Value, listSuffix(badRooms, ": "), rt.Clause)
+		c.MessageZH = fmt.Sprintf("单间 %.0f 间，最大 %.2f 平方米（不含分摊）；%d 间超过 %g 平方米%s，依据%s：%s", rooms, maxRoom, len(badRooms), rt.Value, listSuffix(badRooms, "："), rt.Clause, rt.TextZH)
+		out = append(out, c)
+	}
+	if suites == 0 {
+		out = append(out, unknown("dorm_suite_area", st, st.Value, "m2", "suites (dormitory units with suite: true)"))
+	} else {
+		c := Check{Rule: "dorm_suite_area", Clause: st.Clause, Status: statusOf(len(badSuites) == 0, st), Value: maxSuite, Limit: st.Value, Unit: "m2", Subjects: badSuites}
+		c.Message = fmt.Sprintf("%.0f suites, largest %.2f m²; limit %g m² (+%g m² in high-rise and mid-high-rise); %d above%s %s", suites, maxSuite, st.Value, xt.Value, len(badSuites), listSuffix(badSuites, ": "), st.Clause)
+		c.MessageZH = fmt.Sprintf("成套住宅 %.0f 套，最大 %.2f 平方米；限 %g 平方米（高层、小高层再放宽 %g 平方米）；%d 套超标%s，依据%s：%s", suites, maxSuite, st.Value, xt.Value, len(badSuites), listSuffix(badSuites, "："), st.Clause, st.TextZH)
+		out = append(out, c)
+	}
+	total, src, srcZH := dormTotal(in.Declared, ind)
+	if total <= 0 {
+		return append(out, unknown("dorm_suite_share", sh, sh.Value, "ratio", "dormitory total floor area (declared dormitory_floor_area_m2, or dormitory buildings with floors)"))
+	}
+	share := suiteArea / total
 	ok := leq(share, sh.Value)
-	c = Check{Rule: "dorm_suite_share", Clause: sh.Clause, Status: statusOf(ok, sh), Value: share, Limit: sh.Value, Unit: "ratio"}
-	c.Message = fmt.Sprintf("suites %.2f m² / dormitory floor area %.2f m² = %s %s %s %s", suiteArea, all, pct(share), cmpWord(ok, "<=", ">"), pct(sh.Value), sh.Clause)
-	c.MessageZH = fmt.Sprintf("成套住宅 %.2f ÷ 职工宿舍总建筑面积 %.2f = %s %s %s，依据%s：%s", suiteArea, all, pct(share), cmpWord(ok, "≤", ">"), pct(sh.Value), sh.Clause, sh.TextZH)
+	c := Check{Rule: "dorm_suite_share", Clause: sh.Clause, Status: statusOf(ok, sh), Value: share, Limit: sh.Value, Unit: "ratio"}
+	c.Message = fmt.Sprintf("suites %.2f m² / dormitory floor area %.2f m² (%s) = %s %s %s %s", suiteArea, total, src, pct(share), cmpWord(ok, "<=", ">"), pct(sh.Value), sh.Clause)
+	c.MessageZH = fmt.Sprintf("成套住宅 %.2f ÷ 职工宿舍总建筑面积 %.2f（%s）= %s %s %s，依据%s：%s", suiteArea, total, srcZH, pct(share), cmpWord(ok, "≤", ">"), pct(sh.Value), sh.Clause, sh.TextZH)
 	return append(out, c)
+}
+
+// dormTotal is the dormitory's total floor area: the declared figure, else
+// the sum over dormitory buildings when every one has a floor area; 0 when
+// neither is known.
+func dormTotal(d Declared, ind *IndicatorsReport) (float64, string, string) {
+	if d.DormitoryFloorAreaM2 != nil {
+		return *d.DormitoryFloorAreaM2, "declared", "申报"
+	}
+	sum, n := 0.0, 0
+	for _, b := range ind.Buildings {
+		if b.Use != string(parcels.UseDormitory) {
+			continue
+		}
+		if b.FloorAreaM2 == nil {
+			return 0, "", ""
+		}
+		sum += *b.FloorAreaM2
+		n++
+	}
+	if n == 0 {
+		return 0, "", ""
+	}
+	return sum, fmt.Sprintf("%d dormitory buildings", n), fmt.Sprintf("宿舍楼 %d 栋", n)
 }
 
 // addMonths adds calendar months the way the Civil Code counts periods

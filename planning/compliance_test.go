@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -49,9 +50,9 @@ func TestComplianceWorkedPark(t *testing.T) {
 		"property_business_rooms": {StatusFail, 150.0},
 		"unit_floor_area":         {StatusWarn, 399.5}, // "一般不得低于400": a warning
 		"dorm_room_area":          {StatusFail, 30.5},
-		"dorm_suite_area":         {StatusFail, 70.0}, // S2 70 ≤ 60+10 passes, S3 60.2 > 60 fails
-		"dorm_suite_share":        {StatusFail, 190.2 / 250.7},
-		"completion_acceptance":   {StatusUnknown, nil}, // due 2027-08-31, not yet
+		"dorm_suite_area":         {StatusFail, 70.0},         // S2 70 ≤ 60+10 passes, S3 60.2 > 60 fails
+		"dorm_suite_share":        {StatusPass, 190.2 / 9600}, // suites ÷ the dormitory building 1600 m² × 6
+		"completion_acceptance":   {StatusUnknown, nil},       // due 2027-08-31, not yet
 		"admission_publicity":     {StatusPass, 7},
 		"enterprise_count":        {StatusPass, 15},
 		"same_industry_share":     {StatusFail, 10.0 / 15},
@@ -218,5 +219,57 @@ func TestPerMuEvaluationWindow(t *testing.T) {
 				t.Errorf("%s: subjects %v, want %s", c.name, ch.Subjects, s)
 			}
 		}
+	}
+}
+
+// (二十一): a kind of unit not declared leaves its check unknown, and the
+// suite share divides by the dormitory total floor area (declared, else the
+// dormitory buildings'), not by the units listed.
+func TestDormChecksDenominatorAndMissing(t *testing.T) {
+	p := mustProfile(t)
+	site := SiteInput{Site: rect(0, 0, 100, 100)}
+	suitesOnly := []DormUnit{{ID: "S1", Suite: true, FloorAreaM2: 60}, {ID: "S2", Suite: true, FloorAreaM2: 50}}
+	r, err := Compliance(p, ParkInput{SiteInput: site, Dorms: suitesOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := checkOf(t, r.Checks, "dorm_room_area"); c.Status != StatusUnknown || len(c.Missing) == 0 {
+		t.Errorf("no single rooms declared: %s %v", c.Status, c.Missing)
+	}
+	if c := checkOf(t, r.Checks, "dorm_suite_area"); c.Status != StatusPass {
+		t.Errorf("suites 60 and 50: %s", c.Status)
+	}
+	if c := checkOf(t, r.Checks, "dorm_suite_share"); c.Status != StatusUnknown || len(c.Missing) == 0 {
+		t.Errorf("no dormitory total floor area: %s %v (%s)", c.Status, c.Missing, c.Message)
+	}
+	// Declared total 400 m²: 110/400 = 27.5% passes.
+	total := 400.0
+	s2 := site
+	s2.Declared.DormitoryFloorAreaM2 = &total
+	r, _ = Compliance(p, ParkInput{SiteInput: s2, Dorms: suitesOnly})
+	if c := checkOf(t, r.Checks, "dorm_suite_share"); c.Status != StatusPass {
+		t.Errorf("110/400: %s %s", c.Status, c.Message)
+	} else {
+		approx(t, "suite share", num(t, c.Value), 110.0/400, 1e-12)
+	}
+	// From a dormitory building: 10×10 × 3 floors = 300 m²: 110/300 = 36.7% fails.
+	s3 := site
+	s3.Buildings = []*parcels.Building{bld(1, parcels.UseDormitory, 3, 9, []float64{10, 10, 20, 20}), bld(2, parcels.UseProduction, 2, 10, []float64{30, 30, 60, 60})}
+	r, _ = Compliance(p, ParkInput{SiteInput: s3, Dorms: suitesOnly})
+	if c := checkOf(t, r.Checks, "dorm_suite_share"); c.Status != StatusFail {
+		t.Errorf("110/300: %s %s", c.Status, c.Message)
+	} else {
+		approx(t, "suite share", num(t, c.Value), 110.0/300, 1e-9)
+	}
+	// Rooms only, all zero: no suites → suite area unknown; no NaN anywhere.
+	r, _ = Compliance(p, ParkInput{SiteInput: site, Dorms: []DormUnit{{ID: "R1"}, {ID: "R2"}}})
+	if c := checkOf(t, r.Checks, "dorm_suite_area"); c.Status != StatusUnknown {
+		t.Errorf("no suites declared: %s", c.Status)
+	}
+	if c := checkOf(t, r.Checks, "dorm_suite_share"); c.Status != StatusUnknown {
+		t.Errorf("zero areas: %s %v", c.Status, c.Value)
+	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Errorf("report must marshal (no NaN): %v", err)
 	}
 }

@@ -30,6 +30,7 @@ type Declared struct {
 	SelfHeldNonProductionM2  *float64 `json:"self_held_non_production_m2,omitempty"`  // non-production floor area the owner keeps
 	PropertyOfficeM2         *float64 `json:"property_office_m2,omitempty"`           // 物业办公用房
 	PropertyBusinessM2       *float64 `json:"property_business_m2,omitempty"`         // 物业经营用房
+	DormitoryFloorAreaM2     *float64 `json:"dormitory_floor_area_m2,omitempty"`      // 职工宿舍总建筑面积 (clause 二十一)
 }
 
 // SiteInput is a site with its buildings. Site and building geometries are
