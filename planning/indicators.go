@@ -92,6 +92,7 @@ type IndicatorsReport struct {
 	Checks    []Check       `json:"checks"`
 
 	siteAreaBasis float64 // the rounded site area on the profile's basis
+	fpBasis       float64 // the rounded footprint area within the site on that basis
 	site          orb.MultiPolygon
 	fps, npFps    []orb.MultiPolygon // plane footprints, for the ellipsoidal figures near a threshold
 	zone          geo.Zone
@@ -191,7 +192,13 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 			return nil, fmt.Errorf("planning: footprints: %w", err)
 		}
 		r.FootprintAreaM2 = a
-		r.BuildingDensity = ptr(roundTo(a, p.AreaPrecisionM2) / roundTo(r.SiteAreaM2, p.AreaPrecisionM2))
+		if r.ellipsoidal() {
+			if a, err = r.clippedEllipsoidalArea(all); err != nil {
+				return nil, fmt.Errorf("planning: footprints: %w", err)
+			}
+		}
+		r.fpBasis = roundTo(a, p.AreaPrecisionM2)
+		r.BuildingDensity = ptr(r.fpBasis / r.siteAreaBasis)
 	}
 
 	// Total floor area: the permit's figure when declared (clause (五) names it), else the buildings'.
@@ -208,7 +215,7 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 		r.FloorAreaSource = "unknown"
 	}
 	if r.FARFloorAreaM2 != nil {
-		r.PlotRatio = ptr(*r.FARFloorAreaM2 / roundTo(r.SiteAreaM2, p.AreaPrecisionM2))
+		r.PlotRatio = ptr(*r.FARFloorAreaM2 / r.siteAreaBasis)
 		if r.FloorAreaM2 == nil {
 			r.PlotRatio = nil // partial: kept only as the check's lower bound
 		}
@@ -235,7 +242,12 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 		a := 0.0
 		if len(np) > 0 {
 			var err error
-			if a, err = clippedUnionArea(np, site); err != nil {
+			if r.ellipsoidal() {
+				a, err = r.clippedEllipsoidalArea(np)
+			} else {
+				a, err = clippedUnionArea(np, site)
+			}
+			if err != nil {
 				return nil, fmt.Errorf("planning: non-production footprints: %w", err)
 			}
 		}
@@ -243,13 +255,13 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 	case in.Declared.NonProductionLandAreaM2 != nil:
 		r.NonProductionLandAreaM2, r.NonProductionLandMethod = ptr(*in.Declared.NonProductionLandAreaM2), "declared"
 	case r.NonProductionFloorShare != nil:
-		r.NonProductionLandAreaM2 = ptr(*r.NonProductionFloorShare * r.SiteAreaM2)
+		r.NonProductionLandAreaM2 = ptr(*r.NonProductionFloorShare * r.siteAreaBasis)
 		r.NonProductionLandMethod = "floor_area_apportioned"
 	default:
 		r.NonProductionLandMethod = "unknown"
 	}
 	if r.NonProductionLandAreaM2 != nil {
-		r.NonProductionLandShare = ptr(roundTo(*r.NonProductionLandAreaM2, p.AreaPrecisionM2) / roundTo(r.SiteAreaM2, p.AreaPrecisionM2))
+		r.NonProductionLandShare = ptr(roundTo(*r.NonProductionLandAreaM2, p.AreaPrecisionM2) / r.siteAreaBasis)
 	}
 
 	if r.FloorAreaM2 != nil {
@@ -273,6 +285,30 @@ func knownUse(u parcels.BuildingUse) bool {
 		return true
 	}
 	return false
+}
+
+func (r *IndicatorsReport) ellipsoidal() bool { return r.AreaBasis == "ellipsoidal" }
+
+// clippedEllipsoidalArea is the ellipsoidal area of (∪ fps) ∩ site.
+func (r *IndicatorsReport) clippedEllipsoidalArea(fps []orb.MultiPolygon) (float64, error) {
+	if len(fps) == 0 {
+		return 0, nil
+	}
+	ell := 0.0
+	if _, ok := simpleSum(fps, r.site); ok {
+		for _, f := range fps {
+			ell += geo.EllipsoidalArea(r.zone.Unproject(f))
+		}
+		return ell, nil
+	}
+	u, err := geo.Union(fps...)
+	if err == nil {
+		u, err = geo.Intersection(u, r.site)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return geo.EllipsoidalArea(r.zone.Unproject(u)), nil
 }
 
 func (r *IndicatorsReport) basisArea(p *Profile) float64 {
@@ -348,7 +384,7 @@ func (r *IndicatorsReport) siteAreaCheck(p *Profile, in SiteInput) Check {
 	}
 	mu := geo.MuFromM2(r.siteAreaBasis)
 	ok := geq(r.siteAreaBasis, geo.M2FromMu(t.Value))
-	c := Check{Rule: "site_area", Clause: t.Clause, Status: statusOf(ok, t), Value: mu, Limit: t.Value, Unit: "亩", Basis: p.AreaBasis}
+	c := Check{Rule: "site_area", Clause: t.Clause, Status: statusOf(ok, t), Value: mu, Limit: t.Value, Unit: "亩", Basis: r.AreaBasis}
 	typeZH := map[ParkType]string{ParkNewLand: "招拍挂新建", ParkRedevelopment: "存量用地改造"}[in.ParkType]
 	c.Message = fmt.Sprintf("site area %.2f m² = %.3f mu %s %g mu (%s, %s)", r.siteAreaBasis, mu, cmpWord(ok, ">=", "<"), t.Value, in.ParkType, t.Clause)
 	c.MessageZH = fmt.Sprintf("占地面积 %.2f 平方米 = %.3f 亩 %s %g 亩（%s），依据%s：%s", r.siteAreaBasis, mu, cmpWord(ok, "≥", "<"), t.Value, typeZH, t.Clause, t.TextZH)
@@ -362,28 +398,32 @@ func (r *IndicatorsReport) siteAreaCheck(p *Profile, in SiteInput) Check {
 }
 
 // nearRatio adds, to a footprint-share check within the profile's margin of
-// its limit, the same share on ellipsoidal areas (CLAUSES.md "Which area").
+// its limit, the same share on the other basis (CLAUSES.md "Which area"):
+// ellipsoidal areas for a plane profile, plane areas for an ellipsoidal one.
+// fps are the plane footprints of the numerator.
 func (r *IndicatorsReport) nearRatio(p *Profile, c *Check, v, limit float64, fps []orb.MultiPolygon) {
 	if !p.near(v, limit) {
 		return
 	}
 	c.Near = true
-	ell := 0.0
-	if len(fps) > 0 {
-		if _, ok := simpleSum(fps, r.site); ok {
-			for _, f := range fps {
-				ell += geo.EllipsoidalArea(r.zone.Unproject(f))
-			}
-		} else {
-			u, err := geo.Union(fps...)
-			if err == nil {
-				u, err = geo.Intersection(u, r.site)
-			}
-			if err != nil {
-				return // the plane figure stands; the overlay already succeeded once above
-			}
-			ell = geo.EllipsoidalArea(r.zone.Unproject(u))
+	if r.ellipsoidal() {
+		var a float64
+		var err error
+		if len(fps) > 0 {
+			a, err = clippedUnionArea(fps, r.site)
 		}
+		if err != nil {
+			return // the ellipsoidal figure stands
+		}
+		e := a / r.SiteAreaM2
+		c.EllipsoidalValue = ptr(v) // the check is already on ellipsoidal areas
+		c.Message += fmt.Sprintf("; near the limit: on plane areas %.2f / %.2f = %s", a, r.SiteAreaM2, pct(e))
+		c.MessageZH += fmt.Sprintf("；接近限值：按平面面积 %.2f ÷ %.2f = %s", a, r.SiteAreaM2, pct(e))
+		return
+	}
+	ell, err := r.clippedEllipsoidalArea(fps)
+	if err != nil {
+		return // the plane figure stands; the overlay already succeeded once above
 	}
 	e := ell / r.SiteEllipsoidalAreaM2
 	c.EllipsoidalValue = &e
@@ -400,7 +440,7 @@ func cmpWord(ok bool, yes, no string) string {
 
 func (r *IndicatorsReport) plotRatioCheck(p *Profile, in SiteInput) Check {
 	t := p.PlotRatioMin
-	site := roundTo(r.SiteAreaM2, p.AreaPrecisionM2)
+	site := r.siteAreaBasis
 	tall := r.tallNote(p)
 	if r.FARFloorAreaM2 == nil {
 		return unknown("plot_ratio", t, t.Value, "ratio", "total floor area (declared floor_area_m2, or buildings with floors or declared floor area)")
@@ -418,7 +458,7 @@ func (r *IndicatorsReport) plotRatioCheck(p *Profile, in SiteInput) Check {
 			c.Subjects = miss
 			return c
 		}
-		c := Check{Rule: "plot_ratio", Clause: t.Clause, Status: StatusPass, Value: far, Limit: t.Value, Unit: "ratio", Basis: p.AreaBasis, Subjects: miss}
+		c := Check{Rule: "plot_ratio", Clause: t.Clause, Status: StatusPass, Value: far, Limit: t.Value, Unit: "ratio", Basis: r.AreaBasis, Subjects: miss}
 		c.Message = fmt.Sprintf("plot ratio ≥ %.4f (known buildings only: %.2f m² / %.2f m²; %d buildings without floor area can only raise it) ≥ %g%s %s",
 			far, *r.FARFloorAreaM2, site, len(miss), t.Value, tall.en, t.Clause)
 		c.MessageZH = fmt.Sprintf("容积率 ≥ %.4f（仅计已知建筑：%.2f ÷ %.2f；另有 %d 幢建筑缺少建筑面积，只会使其更高）≥ %g%s，依据%s：%s",
@@ -426,10 +466,16 @@ func (r *IndicatorsReport) plotRatioCheck(p *Profile, in SiteInput) Check {
 		return c
 	}
 	ok := geq(far, t.Value)
-	c := Check{Rule: "plot_ratio", Clause: t.Clause, Status: statusOf(ok, t), Value: far, Limit: t.Value, Unit: "ratio", Basis: p.AreaBasis}
+	c := Check{Rule: "plot_ratio", Clause: t.Clause, Status: statusOf(ok, t), Value: far, Limit: t.Value, Unit: "ratio", Basis: r.AreaBasis}
 	c.Message = fmt.Sprintf("plot ratio = %.2f m² / %.2f m² = %.4f %s %g%s %s", *r.FARFloorAreaM2, site, far, cmpWord(ok, ">=", "<"), t.Value, tall.en, t.Clause)
 	c.MessageZH = fmt.Sprintf("容积率 = %.2f ÷ %.2f = %.4f %s %g%s，依据%s：%s", *r.FARFloorAreaM2, site, far, cmpWord(ok, "≥", "<"), t.Value, tall.zh, t.Clause, t.TextZH)
-	if p.near(far, t.Value) {
+	if p.near(far, t.Value) && r.ellipsoidal() {
+		c.Near = true
+		c.EllipsoidalValue = ptr(far)
+		other := *r.FARFloorAreaM2 / r.SiteAreaM2
+		c.Message += fmt.Sprintf("; near the limit: over the plane site area %.2f m² it is %.4f", r.SiteAreaM2, other)
+		c.MessageZH += fmt.Sprintf("；接近限值：按平面面积 %.2f 平方米计为 %.4f", r.SiteAreaM2, other)
+	} else if p.near(far, t.Value) {
 		c.Near = true
 		c.EllipsoidalValue = ptr(*r.FARFloorAreaM2 / r.SiteEllipsoidalAreaM2)
 		c.Message += fmt.Sprintf("; near the limit: over the ellipsoidal site area %.2f m² it is %.4f", r.SiteEllipsoidalAreaM2, *c.EllipsoidalValue)
@@ -473,11 +519,9 @@ func (r *IndicatorsReport) densityCheck(p *Profile, in SiteInput) Check {
 	if len(in.Buildings) == 0 {
 		return unknown("building_density", t, t.Value, "ratio", "building footprints")
 	}
-	site := roundTo(r.SiteAreaM2, p.AreaPrecisionM2)
-	fp := roundTo(r.FootprintAreaM2, p.AreaPrecisionM2)
-	d := fp / site
+	site, fp, d := r.siteAreaBasis, r.fpBasis, *r.BuildingDensity
 	ok := geq(d, t.Value)
-	c := Check{Rule: "building_density", Clause: t.Clause, Status: statusOf(ok, t), Value: d, Limit: t.Value, Unit: "ratio", Basis: p.AreaBasis}
+	c := Check{Rule: "building_density", Clause: t.Clause, Status: statusOf(ok, t), Value: d, Limit: t.Value, Unit: "ratio", Basis: r.AreaBasis}
 	c.Message = fmt.Sprintf("building density = footprints within the site %.2f m² / site %.2f m² = %s %s %s (generally; %s)", fp, site, pct(d), cmpWord(ok, ">=", "<"), pct(t.Value), t.Clause)
 	c.MessageZH = fmt.Sprintf("建筑密度 = 场地内建筑基底面积 %.2f ÷ 场地面积 %.2f = %s %s %s，依据%s：%s", fp, site, pct(d), cmpWord(ok, "≥", "<"), pct(t.Value), t.Clause, t.TextZH)
 	r.nearRatio(p, &c, d, t.Value, r.fps)
@@ -506,8 +550,8 @@ func (r *IndicatorsReport) npLandCheck(p *Profile) Check {
 	}
 	s := *r.NonProductionLandShare
 	ok := leq(s, t.Value)
-	site := roundTo(r.SiteAreaM2, p.AreaPrecisionM2)
-	c := Check{Rule: "non_production_land_share", Clause: t.Clause, Status: statusOf(ok, t), Value: s, Limit: t.Value, Unit: "ratio", Basis: p.AreaBasis}
+	site := r.siteAreaBasis
+	c := Check{Rule: "non_production_land_share", Clause: t.Clause, Status: statusOf(ok, t), Value: s, Limit: t.Value, Unit: "ratio", Basis: r.AreaBasis}
 	c.Message = fmt.Sprintf("non-production land %.2f m² / site %.2f m² = %s %s %s (%s; %s)", *r.NonProductionLandAreaM2, site, pct(s), cmpWord(ok, "<=", ">"), pct(t.Value), npMethodEN[r.NonProductionLandMethod], t.Clause)
 	c.MessageZH = fmt.Sprintf("非生产性用房占地 %.2f ÷ 场地面积 %.2f = %s %s %s（%s），依据%s：%s", *r.NonProductionLandAreaM2, site, pct(s), cmpWord(ok, "≤", ">"), pct(t.Value), npMethodZH[r.NonProductionLandMethod], t.Clause, t.TextZH)
 	if r.NonProductionLandMethod == "footprint" {

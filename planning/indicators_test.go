@@ -255,3 +255,59 @@ func TestIndicatorsUnknownBuildingUse(t *testing.T) {
 		t.Errorf("compliance with an unknown use: %v", err)
 	}
 }
+
+// Every area ratio divides areas on the basis it names: with an ellipsoidal
+// profile the density, plot ratio and non-production land share use the
+// ellipsoidal site and footprint areas, and the density comes from one place.
+func TestIndicatorsBasisUsedEverywhere(t *testing.T) {
+	pe := *mustProfile(t)
+	pe.AreaBasis = "ellipsoidal"
+	in := workedSite()
+	siteE := geo.EllipsoidalArea(in.Site)
+	var fpE, npE float64
+	for _, b := range in.Buildings {
+		a := geo.EllipsoidalArea(b.Geometry) // all inside the site, none overlap
+		fpE += a
+		if b.Use.NonProduction() {
+			npE += a
+		}
+	}
+	r, err := Indicators(&pe, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	round := func(v float64) float64 { return roundTo(v, pe.AreaPrecisionM2) }
+	approx(t, "density (ellipsoidal)", *r.BuildingDensity, round(fpE)/round(siteE), 1e-12)
+	approx(t, "plot ratio (ellipsoidal)", *r.PlotRatio, 107600/round(siteE), 1e-9) // floor area = plane footprints × floors
+	approx(t, "np land share (ellipsoidal)", *r.NonProductionLandShare, round(npE)/round(siteE), 1e-12)
+	for _, rule := range []string{"building_density", "plot_ratio", "non_production_land_share"} {
+		c := checkOf(t, r.Checks, rule)
+		if c.Basis != "ellipsoidal" {
+			t.Errorf("%s: basis %q", rule, c.Basis)
+		}
+		want := map[string]float64{"building_density": *r.BuildingDensity, "plot_ratio": *r.PlotRatio, "non_production_land_share": *r.NonProductionLandShare}[rule]
+		approx(t, rule+" check value = report figure", num(t, c.Value), want, 0)
+	}
+	// The plane profile keeps the plane figures (33200/90000 etc.).
+	r, _ = Indicators(mustProfile(t), in)
+	approx(t, "density (plane)", num(t, checkOf(t, r.Checks, "building_density").Value), 33200.0/90000, 1e-12)
+	if math.Abs(33200.0/90000-round(fpE)/round(siteE)) < 1e-9 {
+		t.Fatalf("the two bases must differ for this test to mean anything")
+	}
+}
+
+// Near a limit an ellipsoidal profile shows the plane figure as the other basis.
+func TestIndicatorsEllipsoidalNearShowsPlane(t *testing.T) {
+	pe := *mustProfile(t)
+	pe.AreaBasis = "ellipsoidal"
+	// 100×100 site, one 60×58.3 footprint: density ≈ 35% (the limit).
+	in := SiteInput{Site: rect(0, 0, 100, 100), Buildings: []*parcels.Building{bld(1, parcels.UseProduction, 1, 5, []float64{10, 10, 70, 68.3333})}}
+	r, err := Indicators(&pe, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := checkOf(t, r.Checks, "building_density")
+	if !c.Near || !strings.Contains(c.Message, "on plane areas 3500.00 / 10000.00") || !strings.Contains(c.MessageZH, "按平面面积") {
+		t.Errorf("near, ellipsoidal basis: %+v", c)
+	}
+}
