@@ -1,8 +1,11 @@
 package geo
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -65,12 +68,29 @@ func Clean(g orb.MultiPolygon, tol float64) orb.MultiPolygon {
 }
 
 func cleanAt(g orb.MultiPolygon, minTol float64) orb.MultiPolygon {
+	out, _ := cleanAtKnown(g, minTol)
+	return out
+}
+
+// cleanAtKnown is cleanAt that also says when g was proven clean as it
+// stands (known), with its memo key.
+func cleanAtKnown(g orb.MultiPolygon, minTol float64) (_ orb.MultiPolygon, known *cleanKey) {
 	if len(g) == 0 {
-		return g
+		return g, nil
 	}
 	tol := math.Max(minTol, tolerance(maxAbsCoord(g)))
 	if tol == 0 {
 		tol = math.SmallestNonzeroFloat64
+	}
+	// Most inputs (parcels, earlier overlay results) are clean already; a
+	// sort-and-sweep check proves that without building the snapper's hash
+	// map or splitting rings, which took a fifth of planning's CPU.
+	// Results of geo's own overlays are remembered (by a fingerprint of
+	// their coordinates) so that passing one to the next overlay does not
+	// check it again.
+	key := fingerprint(g, tol)
+	if knownClean(key) || alreadyClean(g, tol) {
+		return g, &key
 	}
 	snap := newSnapper(tol)
 	var out orb.MultiPolygon
@@ -126,9 +146,94 @@ func cleanAt(g orb.MultiPolygon, minTol float64) orb.MultiPolygon {
 		}
 	}
 	if !changed {
-		return g
+		return g, nil
 	}
-	return out
+	return out, nil
+}
+
+// cleanResult is cleanPolygons for geometry geo has just produced and will
+// hand out: the clean result is remembered so that the caller passing it
+// back in (Union's result to Difference, say) skips the check.
+func cleanResult(g orb.MultiPolygon) orb.MultiPolygon {
+	c, known := cleanAtKnown(g, 0)
+	if known != nil {
+		rememberClean(*known)
+	}
+	return c
+}
+
+// cleanKey identifies a geometry by a 64-bit mix of every coordinate's bits,
+// the vertex and ring counts and the tolerance: a caller that changes any
+// coordinate in place gets a different key.
+type cleanKey struct {
+	h        uint64
+	n, rings int
+	tol      float64
+}
+
+func fingerprint(g orb.MultiPolygon, tol float64) cleanKey {
+	if tol == 0 {
+		tol = math.SmallestNonzeroFloat64
+	}
+	k := cleanKey{h: 0x9e3779b97f4a7c15, tol: tol}
+	for _, p := range g {
+		k.h = mix(k.h ^ uint64(len(p)))
+		for _, r := range p {
+			k.rings++
+			k.n += len(r)
+			k.h = mix(k.h ^ uint64(len(r)))
+			for _, pt := range r {
+				k.h = mix(k.h ^ math.Float64bits(pt[0]))
+				k.h = mix(k.h ^ math.Float64bits(pt[1]))
+			}
+		}
+	}
+	return k
+}
+
+// mix is the splitmix64 finaliser.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// The memo holds the last cleanMemoSize clean results, oldest evicted first.
+const cleanMemoSize = 64
+
+var cleanMemo struct {
+	sync.Mutex
+	set  map[cleanKey]struct{}
+	ring [cleanMemoSize]cleanKey
+	next int
+	full bool
+}
+
+func knownClean(k cleanKey) bool {
+	cleanMemo.Lock()
+	defer cleanMemo.Unlock()
+	_, ok := cleanMemo.set[k]
+	return ok
+}
+
+func rememberClean(k cleanKey) {
+	cleanMemo.Lock()
+	defer cleanMemo.Unlock()
+	if cleanMemo.set == nil {
+		cleanMemo.set = make(map[cleanKey]struct{}, cleanMemoSize)
+	}
+	if _, ok := cleanMemo.set[k]; ok {
+		return
+	}
+	if cleanMemo.full {
+		delete(cleanMemo.set, cleanMemo.ring[cleanMemo.next])
+	}
+	cleanMemo.set[k] = struct{}{}
+	cleanMemo.ring[cleanMemo.next] = k
+	cleanMemo.next = (cleanMemo.next + 1) % cleanMemoSize
+	cleanMemo.full = cleanMemo.full || cleanMemo.next == 0
 }
 
 // shellOf returns the index of the shell that contains hole h: the first
@@ -364,4 +469,123 @@ func nodeSelfTouches(pts []orb.Point, tol float64) []orb.Point {
 		return nil
 	}
 	return out
+}
+
+// alreadyClean reports, conservatively, that cleanAt(g) at tol would return
+// g unchanged: every ring is closed with at least three distinct vertices
+// and no consecutive repeats; no two distinct vertices of g are within 2·tol
+// of each other in x and in y (the snapper merges only such pairs); no ring
+// repeats a vertex, has a vertex within tol of one of its other edges, a
+// spike, or a mean width below tol; and every polygon has a shell. False
+// means "not proven", and the full cleaning decides.
+func alreadyClean(g orb.MultiPolygon, tol float64) bool {
+	n := 0
+	for _, p := range g {
+		if len(p) == 0 {
+			return false
+		}
+		for _, r := range p {
+			if len(r) < 4 || r[0] != r[len(r)-1] {
+				return false
+			}
+			n += len(r) - 1
+		}
+	}
+	all := make([]orb.Point, 0, n)
+	var sorted []orb.Point
+	for _, p := range g {
+		for _, r := range p {
+			pts := r[:len(r)-1]
+			for i := 1; i < len(r); i++ {
+				if r[i] == r[i-1] {
+					return false
+				}
+			}
+			// Spikes: a vertex where the ring runs straight back.
+			m := len(pts)
+			for i := range pts {
+				a, b, c := pts[(i+m-1)%m], pts[i], pts[(i+1)%m]
+				if a == c {
+					return false
+				}
+				if (b[0]-a[0])*(c[0]-b[0])+(b[1]-a[1])*(c[1]-b[1]) < 0 && distToLine(b, a, c) < tol {
+					return false
+				}
+			}
+			if a, per := math.Abs(RingPlaneArea(r)), ringLength(r); 2*a < tol*per {
+				return false
+			}
+			sorted = append(sorted[:0], pts...)
+			slices.SortFunc(sorted, cmpXY)
+			for i := 1; i < len(sorted); i++ {
+				if sorted[i] == sorted[i-1] {
+					return false // the ring touches itself at a vertex
+				}
+			}
+			if ringNearOwnEdge(pts, sorted, tol) {
+				return false
+			}
+			all = append(all, pts...)
+		}
+	}
+	slices.SortFunc(all, cmpXY)
+	w := 2 * tol
+	for i, p := range all {
+		for j := i + 1; j < len(all) && all[j][0]-p[0] <= w; j++ {
+			q := all[j]
+			if q != p && math.Abs(q[1]-p[1]) <= w {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cmpXY orders finite points by x, then y (plain comparisons: callers
+// have rejected NaN).
+func cmpXY(a, b orb.Point) int {
+	switch {
+	case a[0] < b[0]:
+		return -1
+	case a[0] > b[0]:
+		return 1
+	case a[1] < b[1]:
+		return -1
+	case a[1] > b[1]:
+		return 1
+	}
+	return 0
+}
+
+// ringNearOwnEdge reports whether a vertex of the closed path pts lies
+// within tol of the interior of another of its edges: the test by which
+// nodeSelfTouches inserts a vertex. byX is pts sorted by x.
+func ringNearOwnEdge(pts, byX []orb.Point, tol float64) bool {
+	n := len(pts)
+	if n < 4 {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		a, b := pts[i], pts[(i+1)%n]
+		lo, hi := math.Min(a[0], b[0])-tol, math.Max(a[0], b[0])+tol
+		ylo, yhi := math.Min(a[1], b[1])-tol, math.Max(a[1], b[1])+tol
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		l2 := dx*dx + dy*dy
+		if l2 == 0 {
+			continue
+		}
+		k, _ := slices.BinarySearchFunc(byX, lo, func(p orb.Point, x float64) int { return cmp.Compare(p[0], x) })
+		for ; k < n && byX[k][0] <= hi; k++ {
+			v := byX[k]
+			if v[1] < ylo || v[1] > yhi || v == a || v == b {
+				continue
+			}
+			t := ((v[0]-a[0])*dx + (v[1]-a[1])*dy) / l2
+			if t <= 0 || t >= 1 || distToLine(v, a, b) >= tol {
+				continue
+			}
+			return true
+		}
+	}
+	return false
 }

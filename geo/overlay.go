@@ -83,7 +83,7 @@ func union(gs []orb.MultiPolygon) (orb.MultiPolygon, error) {
 			out = append(out, p)
 		}
 	}
-	return cleanPolygons(out), nil
+	return cleanResult(out), nil
 }
 
 // boxedPolygon is a polygon with its bound, which the merges test often,
@@ -514,20 +514,21 @@ func SharedBoundaryLength(a, b orb.MultiPolygon, tol float64) (float64, error) {
 	if math.IsNaN(tol) || tol < 0 {
 		return 0, fmt.Errorf("geo: shared boundary tolerance must be ≥ 0, got %v", tol)
 	}
-	ba, bb := a.Bound(), b.Bound()
-	if len(a) == 0 || len(b) == 0 || !ba.Pad(tol).Intersects(bb) {
+	if len(a) == 0 || len(b) == 0 {
 		return 0, nil
 	}
-	bsegs := segmentsOf(b)
+	ba, bb := fastBound(a), fastBound(b)
+	if !ba.Pad(tol).Intersects(bb) {
+		return 0, nil
+	}
+	// Only b's edges near a's bound can be along a: with a small piece
+	// against a members' union of thousands of edges this keeps a handful.
+	bsegs := segmentsNear(b, ba.Pad(tol))
 	if len(bsegs) == 0 {
 		return 0, nil
 	}
-	// Index b's edges by minimum x for a simple sweep.
-	sort.Slice(bsegs, func(i, j int) bool { return bsegs[i].minX < bsegs[j].minX })
-	maxW := 0.0
-	for _, s := range bsegs {
-		maxW = math.Max(maxW, s.maxX-s.minX)
-	}
+	grid := newSegmentGrid(bsegs, tol)
+	box := grid.box
 	var total float64
 	var ivs [][2]float64
 	for _, p := range a {
@@ -541,19 +542,32 @@ func SharedBoundaryLength(a, b orb.MultiPolygon, tol float64) (float64, error) {
 				if p0 == p1 {
 					continue
 				}
-				minX, maxX := math.Min(p0[0], p1[0])-tol, math.Max(p0[0], p1[0])+tol
-				minY, maxY := math.Min(p0[1], p1[1])-tol, math.Max(p0[1], p1[1])+tol
-				lo := sort.Search(len(bsegs), func(k int) bool { return bsegs[k].minX >= minX-maxW })
+				minX, maxX := p0[0], p1[0]
+				if minX > maxX {
+					minX, maxX = maxX, minX
+				}
+				minY, maxY := p0[1], p1[1]
+				if minY > maxY {
+					minY, maxY = maxY, minY
+				}
+				minX, maxX, minY, maxY = minX-tol, maxX+tol, minY-tol, maxY+tol
+				// Edges of a away from b's nearby edges: the common case
+				// when a is a large piece and b one member.
+				if maxX < box.Min[0] || minX > box.Max[0] || maxY < box.Min[1] || minY > box.Max[1] {
+					continue
+				}
 				ivs = ivs[:0]
-				for k := lo; k < len(bsegs) && bsegs[k].minX <= maxX; k++ {
-					s := bsegs[k]
-					if s.maxX < minX || s.minY > maxY || s.maxY < minY {
-						continue
+				// A b edge listed in several cells adds the same interval
+				// twice, which the union measures once.
+				grid.visit(minX, maxX, minY, maxY, func(k int32) {
+					s := &bsegs[k]
+					if s.maxX < minX || s.minX > maxX || s.minY > maxY || s.maxY < minY {
+						return
 					}
 					if t0, t1, ok := segmentNearInterval(p0, p1, s.a, s.b, tol); ok {
 						ivs = append(ivs, [2]float64{t0, t1})
 					}
-				}
+				})
 				if len(ivs) == 0 {
 					continue
 				}
@@ -564,13 +578,119 @@ func SharedBoundaryLength(a, b orb.MultiPolygon, tol float64) (float64, error) {
 	return total, nil
 }
 
+// fastBound is g.Bound() without orb's per-point Extend calls.
+func fastBound(g orb.MultiPolygon) orb.Bound {
+	first := true
+	var b orb.Bound
+	for _, p := range g {
+		for _, r := range p {
+			for _, pt := range r {
+				if first {
+					b, first = orb.Bound{Min: pt, Max: pt}, false
+					continue
+				}
+				if pt[0] < b.Min[0] {
+					b.Min[0] = pt[0]
+				} else if pt[0] > b.Max[0] {
+					b.Max[0] = pt[0]
+				}
+				if pt[1] < b.Min[1] {
+					b.Min[1] = pt[1]
+				} else if pt[1] > b.Max[1] {
+					b.Max[1] = pt[1]
+				}
+			}
+		}
+	}
+	return b
+}
+
+// segmentGrid buckets segments (padded by tol) into a uniform grid of about
+// one cell per segment, stored compactly: the segments of cell c are
+// idx[start[c]:start[c+1]].
+type segmentGrid struct {
+	box        orb.Bound
+	nx, ny     int
+	cw, ch     float64
+	start, idx []int32
+}
+
+func newSegmentGrid(segs []segment, tol float64) *segmentGrid {
+	g := &segmentGrid{box: orb.Bound{Min: orb.Point{segs[0].minX, segs[0].minY}, Max: orb.Point{segs[0].maxX, segs[0].maxY}}}
+	for _, s := range segs[1:] {
+		g.box.Min[0], g.box.Max[0] = math.Min(g.box.Min[0], s.minX), math.Max(g.box.Max[0], s.maxX)
+		g.box.Min[1], g.box.Max[1] = math.Min(g.box.Min[1], s.minY), math.Max(g.box.Max[1], s.maxY)
+	}
+	g.box = g.box.Pad(tol)
+	side := int(math.Ceil(math.Sqrt(float64(len(segs)))))
+	side = max(1, min(side, 256))
+	g.nx, g.ny = side, side
+	g.cw = (g.box.Max[0] - g.box.Min[0]) / float64(g.nx)
+	g.ch = (g.box.Max[1] - g.box.Min[1]) / float64(g.ny)
+	if !(g.cw > 0) || !(g.ch > 0) {
+		g.nx, g.ny, g.cw, g.ch = 1, 1, math.Inf(1), math.Inf(1)
+	}
+	counts := make([]int32, g.nx*g.ny+1)
+	for _, s := range segs {
+		x0, x1, y0, y1 := g.cells(s.minX-tol, s.maxX+tol, s.minY-tol, s.maxY+tol)
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				counts[y*g.nx+x+1]++
+			}
+		}
+	}
+	for c := 1; c < len(counts); c++ {
+		counts[c] += counts[c-1]
+	}
+	g.start = counts
+	g.idx = make([]int32, counts[len(counts)-1])
+	fill := append([]int32(nil), counts[:len(counts)-1]...)
+	for k, s := range segs {
+		x0, x1, y0, y1 := g.cells(s.minX-tol, s.maxX+tol, s.minY-tol, s.maxY+tol)
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				c := y*g.nx + x
+				g.idx[fill[c]] = int32(k)
+				fill[c]++
+			}
+		}
+	}
+	return g
+}
+
+// cells is the clamped range of cells a box meets.
+func (g *segmentGrid) cells(minX, maxX, minY, maxY float64) (x0, x1, y0, y1 int) {
+	cell := func(v, lo, w float64, n int) int {
+		if math.IsInf(w, 1) {
+			return 0
+		}
+		c := int(math.Floor((v - lo) / w))
+		return max(0, min(c, n-1))
+	}
+	return cell(minX, g.box.Min[0], g.cw, g.nx), cell(maxX, g.box.Min[0], g.cw, g.nx),
+		cell(minY, g.box.Min[1], g.ch, g.ny), cell(maxY, g.box.Min[1], g.ch, g.ny)
+}
+
+// visit calls f for each segment listed in a cell that the box meets.
+func (g *segmentGrid) visit(minX, maxX, minY, maxY float64, f func(int32)) {
+	x0, x1, y0, y1 := g.cells(minX, maxX, minY, maxY)
+	for y := y0; y <= y1; y++ {
+		for x := x0; x <= x1; x++ {
+			c := y*g.nx + x
+			for _, k := range g.idx[g.start[c]:g.start[c+1]] {
+				f(k)
+			}
+		}
+	}
+}
+
 type segment struct {
 	a, b                   orb.Point
 	minX, maxX, minY, maxY float64
 }
 
-// segmentsOf lists every edge of every ring, closing rings implicitly.
-func segmentsOf(g orb.MultiPolygon) []segment {
+// segmentsNear lists the edges of g whose bounds meet box.
+func segmentsNear(g orb.MultiPolygon, box orb.Bound) []segment {
 	var out []segment
 	for _, p := range g {
 		for _, r := range p {
@@ -580,9 +700,13 @@ func segmentsOf(g orb.MultiPolygon) []segment {
 				if a == b {
 					continue
 				}
-				out = append(out, segment{a: a, b: b,
+				s := segment{a: a, b: b,
 					minX: math.Min(a[0], b[0]), maxX: math.Max(a[0], b[0]),
-					minY: math.Min(a[1], b[1]), maxY: math.Max(a[1], b[1])})
+					minY: math.Min(a[1], b[1]), maxY: math.Max(a[1], b[1])}
+				if s.maxX < box.Min[0] || s.minX > box.Max[0] || s.maxY < box.Min[1] || s.minY > box.Max[1] {
+					continue
+				}
+				out = append(out, s)
 			}
 		}
 	}
@@ -824,7 +948,7 @@ func fromSF(g sf.Geometry) orb.MultiPolygon {
 		}
 	}
 	walk(g)
-	return cleanPolygons(out)
+	return cleanResult(out)
 }
 
 func polygonFromSF(p sf.Polygon) orb.Polygon {
