@@ -155,6 +155,20 @@ type LeftoverReport struct {
 }
 
 // Zone verdicts.
+//
+// | piece | listed | eligible | counts toward the verdict |
+// |---|---|---|---|
+// | touches a member along a boundary (included) | yes | by the 3 亩 / 10% tests | yes |
+// | touches no member (far, or a corner only) | yes, kind corner | false, reason leftover_touch | no |
+// | drawn wholly inside the members (empty once clipped) | yes, kind sandwiched | false, reason leftover_within_members | no |
+//
+// The verdict is over the included (candidate) pieces: eligible when every
+// one is eligible, ineligible when none is (or when pieces were given but
+// none is a candidate: nothing can be folded in), partial otherwise. A
+// piece that is not land between the parcels is reported but cannot make a
+// zone partial; an included piece that fails the tests does (issue 5:
+// "verdict = eligible (every piece eligible)"). No pieces at all: eligible,
+// with a no_pieces note.
 const (
 	VerdictEligible   = "eligible"
 	VerdictPartial    = "partial"
@@ -235,7 +249,10 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	for i := range pieces {
 		pc := &pieces[i]
 		if pc.AreaM2 < p.AreaPrecisionM2 {
-			continue // lies within the members (already explained)
+			// Drawn wholly inside the members: enclosed by them, so a
+			// sandwiched piece with nothing left once clipped.
+			pc.Kind, pc.KindZH = KindSandwiched, "夹心地"
+			continue
 		}
 		near := memIdx.near(pc.plane.Bound().Pad(p.SnapToleranceM))
 		var local []orb.MultiPolygon
@@ -348,15 +365,18 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	}
 	r.Pieces = pieces
 
-	// Verdict.
-	ne := 0
+	// Verdict, over the candidates (included pieces) only; see Zone verdicts.
+	ne, nc := 0, 0
 	for _, pc := range pieces {
-		if pc.Eligible {
-			ne++
+		if pc.Included {
+			nc++
+			if pc.Eligible {
+				ne++
+			}
 		}
 	}
 	switch {
-	case ne == len(pieces):
+	case ne == nc && (nc > 0 || len(pieces) == 0):
 		r.Verdict = VerdictEligible
 	case ne == 0:
 		r.Verdict = VerdictIneligible
@@ -717,16 +737,16 @@ func (r *LeftoverReport) judge(p *Profile, pc *PieceReport, g int) {
 	if pc.AreaM2 < p.AreaPrecisionM2 {
 		pc.Reasons = append(pc.Reasons, Reason{Rule: "leftover_within_members", Clause: clause, Status: StatusFail,
 			Numbers:   map[string]float64{"drawn_area_m2": pc.DrawnAreaM2, "area_m2": pc.AreaM2},
-			Message:   "the piece lies within the member parcels: there is no leftover land to add",
-			MessageZH: "该地块位于成员宗地范围内，无零星地块可纳入"})
+			Message:   "the piece lies entirely inside members, nothing left to include (not counted in the verdict)",
+			MessageZH: "该地块完全位于成员宗地范围内，裁剪后无剩余土地可纳入（不计入结论）"})
 		pc.Eligible = false
 		return
 	}
 	if !pc.Included {
 		pc.Reasons = append(pc.Reasons, Reason{Rule: "leftover_touch", Clause: clause, Status: StatusFail,
 			Numbers:   map[string]float64{"longest_contact_m": pc.longestContact, "min_shared_boundary_m": p.MinSharedBoundaryM},
-			Message:   fmt.Sprintf("the piece touches no member parcel along a boundary (longest contact %.2f m < %.2f m; a corner point is not enough): it is not land between the parcels and can never be folded in", pc.longestContact, p.MinSharedBoundaryM),
-			MessageZH: fmt.Sprintf("该地块与任何成员宗地均无共用边界（最长接触 %.2f 米 < %.2f 米，仅角点相接不算），不属于“多宗土地之间”的零星地块，不可纳入", pc.longestContact, p.MinSharedBoundaryM)})
+			Message:   fmt.Sprintf("the piece touches no member parcel along a boundary (longest contact %.2f m < %.2f m; a corner point is not enough): it is not land between the parcels and can never be folded in (not counted in the verdict)", pc.longestContact, p.MinSharedBoundaryM),
+			MessageZH: fmt.Sprintf("该地块与任何成员宗地均无共用边界（最长接触 %.2f 米 < %.2f 米，仅角点相接不算），不属于“多宗土地之间”的零星地块，不可纳入（不计入结论）", pc.longestContact, p.MinSharedBoundaryM)})
 		pc.Eligible = false
 		return
 	}

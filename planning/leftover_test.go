@@ -582,3 +582,44 @@ func TestLeftoverNearMessageMembersDenominator(t *testing.T) {
 		}
 	}
 }
+
+// A drawn piece far from the members, or wholly inside them, is listed with
+// eligible=false and its reason but is no candidate: it neither makes the
+// zone partial nor lacks a kind. The verdict is over the included pieces.
+func TestLeftoverNonCandidatesDoNotMakePartial(t *testing.T) {
+	p := mustProfile(t)
+	in := LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100)), member(2, rect(110, 0, 210, 100))},
+		Pieces: []parcels.Piece{
+			piece("S", rect(100, 0, 110, 100)),     // sandwiched, 1000 m²: eligible
+			piece("far", rect(300, 300, 310, 310)), // touches nothing
+			piece("in", rect(20, 20, 40, 40)),      // wholly inside member 1
+		},
+	}
+	r, err := Leftover(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != VerdictEligible {
+		t.Errorf("verdict %s, want eligible: the far and inside pieces are no candidates\n%s", r.Verdict, r.Text("en"))
+	}
+	far, inside := findPiece(t, r, "far"), findPiece(t, r, "in")
+	if far.Eligible || far.Included || far.Kind != KindCorner || len(far.Reasons) == 0 {
+		t.Errorf("far piece: %+v", far)
+	}
+	if inside.Eligible || inside.Included || inside.Kind != KindSandwiched || inside.KindZH != "夹心地" {
+		t.Errorf("inside piece: eligible %v included %v kind %q", inside.Eligible, inside.Included, inside.Kind)
+	}
+	said := false
+	for _, rs := range inside.Reasons {
+		said = said || strings.Contains(rs.Message, "entirely inside members, nothing left to include") && rs.MessageZH != ""
+	}
+	if !said {
+		t.Errorf("inside piece reason: %+v", inside.Reasons)
+	}
+	// Only non-candidates: nothing can be folded in.
+	in.Pieces = in.Pieces[1:]
+	if r, _ = Leftover(p, in); r.Verdict != VerdictIneligible {
+		t.Errorf("only far and inside pieces: %s", r.Verdict)
+	}
+}
