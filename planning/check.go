@@ -58,7 +58,69 @@ type Check struct {
 func unknown(rule string, t Threshold, limit any, unit string, missing ...string) Check {
 	return Check{Rule: rule, Clause: t.Clause, Status: StatusUnknown, Limit: limit, Unit: unit, Missing: missing,
 		Message:   fmt.Sprintf("%s cannot be checked: missing %s %s", rule, strings.Join(missing, ", "), t.Clause),
-		MessageZH: fmt.Sprintf("%s 无法判断：缺少 %s，依据%s：%s", ruleZH(rule), strings.Join(missing, "、"), t.Clause, t.TextZH)}
+		MessageZH: fmt.Sprintf("%s 无法判断：缺少%s，依据%s：%s", ruleZH(rule), missingListZH(missing), t.Clause, t.TextZH)}
+}
+
+// missingListZH names missing inputs in Chinese. Missing stays English in
+// the JSON (field names and phrases a client can match); the Chinese text
+// must not show it.
+func missingListZH(missing []string) string {
+	zh := make([]string, len(missing))
+	for i, m := range missing {
+		zh[i] = missingZH(m)
+	}
+	return strings.Join(zh, "、")
+}
+
+// missingZH translates one missing input: an exact phrase, or a phrase
+// followed by ids ("entry dates of enterprises a, b").
+func missingZH(m string) string {
+	if s, ok := missingNamesZH[m]; ok {
+		return s
+	}
+	for _, x := range missingPrefixZH {
+		if rest, ok := strings.CutPrefix(m, x.en); ok {
+			return fmt.Sprintf(x.zh, strings.ReplaceAll(rest, ", ", "、"))
+		}
+	}
+	if rule, ok := strings.CutSuffix(m, " progress figure"); ok {
+		return ruleZH(rule) + "完成数"
+	}
+	return m
+}
+
+var missingNamesZH = map[string]string{
+	"units (floor area of each unit for one enterprise)": "单元清单（各单元建筑面积）",
+	"dormitory units":                           "职工宿舍单元清单",
+	"single rooms (non-suite dormitory units)":  "单间（非成套住宅）清单",
+	"suites (dormitory units with suite: true)": "成套住宅清单",
+	"dormitory total floor area (declared dormitory_floor_area_m2, or dormitory buildings with floors)": "职工宿舍总建筑面积（申报值，或宿舍楼的层数）",
+	"land contract date":                 "土地出让合同签订日期",
+	"publicity start date":               "公示开始日期",
+	"publicity end date":                 "公示结束日期",
+	"enterprise list":                    "入园企业清单",
+	"enterprise list with same_industry": "入园企业清单（含是否同行业及上下游）",
+	"enterprise list with entry dates":   "入园企业清单（含入园日期）",
+	"enterprise list with production_start, per_mu_class and min_per_mu_class": "入园企业清单（含投产日期、亩均效益分类及行业最低标准）",
+	"as_of date":                           "核查基准日",
+	"park_type (new_land | redevelopment)": "园区类型（招拍挂新建或存量用地改造）",
+	"total floor area (declared floor_area_m2, or buildings with floors or declared floor area)": "总建筑面积（申报值，或各建筑的层数或申报建筑面积）",
+	"building footprints": "建筑基底轮廓",
+	"building uses (use of every building), or declared non_production_land_area_m2, or declared non_production_floor_area_m2 with the total floor area": "各建筑用途，或申报的非生产性用房占地面积，或申报的非生产性用房建筑面积及总建筑面积",
+	"non-production floor area (building uses and floor areas, or declared non_production_floor_area_m2)":                                                "非生产性用房建筑面积（各建筑用途与建筑面积，或申报值）",
+	"total floor area":                                   "总建筑面积",
+	"declared self_held_non_production_m2":               "申报的自持非生产性用房面积",
+	"non-production floor area":                          "非生产性用房建筑面积",
+	"declared property_office_m2":                        "申报的物业办公用房面积",
+	"declared property_business_m2":                      "申报的物业经营用房面积",
+	"declared property_office_m2 + property_business_m2": "申报的物业办公用房与物业经营用房面积",
+}
+
+var missingPrefixZH = []struct{ en, zh string }{
+	{"same_industry of enterprises ", "企业 %s 是否属同行业及上下游"},
+	{"entry dates of enterprises ", "企业 %s 的入园日期"},
+	{"production_start, per_mu_class and min_per_mu_class of enterprises ", "企业 %s 的投产日期、亩均效益分类及行业最低标准"},
+	{"floors or declared floor area of buildings ", "建筑 %s 的层数或申报建筑面积"},
 }
 
 // statusOf maps ok to pass or to the threshold's severity.

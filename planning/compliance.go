@@ -348,7 +348,7 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 			unknown("enterprise_count", et, et.Value, "count", "enterprise list"),
 			unknown("same_industry_share", it, it.Value, "ratio", "enterprise list with same_industry"),
 			unknown("transfer_lock", lt, lt.Value, "date", "enterprise list with entry dates"),
-			unknown("per_mu_performance", mt, p.PerMuClasses.Order, "class", "enterprise list with per_mu_class and min_per_mu_class"),
+			unknown("per_mu_performance", mt, p.PerMuClasses.Order, "class", "enterprise list with production_start, per_mu_class and min_per_mu_class"),
 		}
 	}
 	es := append([]Enterprise(nil), in.Enterprises...)
@@ -391,7 +391,7 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 	// last day is the corresponding day 12·N months later, or that month's
 	// last day when there is none (29 Feb + 5 years → 28 Feb). A transfer on
 	// the last day is still within the lock; the day after is free.
-	var bad, miss, locks []string
+	var bad, badZH, miss, locks []string
 	for _, e := range es {
 		if e.Entered.IsZero() {
 			miss = append(miss, e.ID)
@@ -401,13 +401,14 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 		locks = append(locks, fmt.Sprintf("%s→%s", e.ID, end.Format(time.DateOnly)))
 		if !e.Transferred.IsZero() && !e.Transferred.After(end) {
 			bad = append(bad, fmt.Sprintf("%s (transferred %s, locked until %s)", e.ID, e.Transferred, end.Format(time.DateOnly)))
+			badZH = append(badZH, fmt.Sprintf("%s（%s 转让，限制期至 %s）", e.ID, e.Transferred, end.Format(time.DateOnly)))
 		}
 	}
 	switch {
 	case len(bad) > 0:
 		c := Check{Rule: "transfer_lock", Clause: lt.Clause, Status: statusOf(false, lt), Value: len(bad), Limit: lt.Value, Unit: "years", Subjects: bad}
 		c.Message = fmt.Sprintf("%d transfers within %g years of entering: %s %s", len(bad), lt.Value, strings.Join(bad, "; "), lt.Clause)
-		c.MessageZH = fmt.Sprintf("%d 家企业入园 %g 年内转让产权：%s，依据%s：%s", len(bad), lt.Value, strings.Join(bad, "；"), lt.Clause, lt.TextZH)
+		c.MessageZH = fmt.Sprintf("%d 家企业入园 %g 年内转让产权：%s，依据%s：%s", len(bad), lt.Value, strings.Join(badZH, "；"), lt.Clause, lt.TextZH)
 		out = append(out, c)
 	case len(miss) > 0:
 		c := unknown("transfer_lock", lt, lt.Value, "years", "entry dates of enterprises "+strings.Join(miss, ", "))
@@ -429,7 +430,7 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 	// the production start through the last day of the period (as for the
 	// transfer lock), on AsOf. Without AsOf or a production start nobody can
 	// be placed in or out of the window.
-	var pmBad, pmMiss, pmOK []string
+	var pmBad, pmBadZH, pmMiss, pmOK []string
 	for _, e := range es {
 		if e.ProductionStart.IsZero() || in.AsOf.IsZero() {
 			pmMiss = append(pmMiss, e.ID)
@@ -446,6 +447,7 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 		}
 		if cr > mr {
 			pmBad = append(pmBad, fmt.Sprintf("%s (%s below %s)", e.ID, e.PerMuClass, e.MinPerMuClass))
+			pmBadZH = append(pmBadZH, fmt.Sprintf("%s（%s 类，低于 %s 类）", e.ID, e.PerMuClass, e.MinPerMuClass))
 		} else {
 			pmOK = append(pmOK, e.ID)
 		}
@@ -454,7 +456,7 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 	case len(pmBad) > 0:
 		c := Check{Rule: "per_mu_performance", Clause: mt.Clause, Status: statusOf(false, mt), Value: len(pmBad), Limit: p.PerMuClasses.Order, Unit: "class", Subjects: pmBad}
 		c.Message = fmt.Sprintf("%d enterprises below their industry's per-mu minimum (classes best first %s): %s %s", len(pmBad), strings.Join(p.PerMuClasses.Order, ">"), strings.Join(pmBad, "; "), mt.Clause)
-		c.MessageZH = fmt.Sprintf("%d 家企业亩均效益低于同地区行业最低标准（分类由高到低 %s）：%s，依据%s：%s", len(pmBad), strings.Join(p.PerMuClasses.Order, ">"), strings.Join(pmBad, "；"), mt.Clause, mt.TextZH)
+		c.MessageZH = fmt.Sprintf("%d 家企业亩均效益低于同地区行业最低标准（分类由高到低 %s）：%s，依据%s：%s", len(pmBad), strings.Join(p.PerMuClasses.Order, ">"), strings.Join(pmBadZH, "；"), mt.Clause, mt.TextZH)
 		out = append(out, c)
 	case len(pmMiss) > 0:
 		what := "production_start, per_mu_class and min_per_mu_class of enterprises " + strings.Join(pmMiss, ", ")
@@ -524,6 +526,11 @@ func (r *ComplianceReport) Text(lang string) string {
 	r.Indicators.writeFigures(&b, en)
 	fmt.Fprintf(&b, "%s\n", pick(en, "Park compliance:", "园区合规核查："))
 	writeChecks(&b, r.Checks, en)
-	fmt.Fprintf(&b, "%s pass %d, fail %d, warn %d, unknown %d\n", pick(en, "Summary:", "汇总："), r.Summary[StatusPass], r.Summary[StatusFail], r.Summary[StatusWarn], r.Summary[StatusUnknown])
+	if en {
+		fmt.Fprintf(&b, "Summary: pass %d, fail %d, warn %d, unknown %d\n", r.Summary[StatusPass], r.Summary[StatusFail], r.Summary[StatusWarn], r.Summary[StatusUnknown])
+	} else {
+		fmt.Fprintf(&b, "汇总：%s %d，%s %d，%s %d，%s %d\n", StatusPass.ZH(), r.Summary[StatusPass], StatusFail.ZH(), r.Summary[StatusFail],
+			StatusWarn.ZH(), r.Summary[StatusWarn], StatusUnknown.ZH(), r.Summary[StatusUnknown])
+	}
 	return b.String()
 }

@@ -378,7 +378,7 @@ func (r *IndicatorsReport) siteAreaCheck(p *Profile, in SiteInput) Check {
 		c.Value = geo.MuFromM2(r.siteAreaBasis)
 		c.Message = fmt.Sprintf("site area %.3f mu: the minimum depends on the park type (new land %g mu, redevelopment %g mu), which is missing %s",
 			c.Value, p.SiteAreaMinMuNewLand.Value, p.SiteAreaMinMuRedevelopment.Value, p.SiteAreaMinMuNewLand.Clause)
-		c.MessageZH = fmt.Sprintf("占地面积 %.3f 亩：最低要求取决于园区类型（招拍挂新建 %g 亩，存量用地改造 %g 亩），缺少 park_type %s",
+		c.MessageZH = fmt.Sprintf("占地面积 %.3f 亩：最低要求取决于园区类型（招拍挂新建 %g 亩，存量用地改造 %g 亩），缺少园区类型 %s",
 			c.Value, p.SiteAreaMinMuNewLand.Value, p.SiteAreaMinMuRedevelopment.Value, p.SiteAreaMinMuNewLand.Clause)
 		return c
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"landplan/geo"
+	"landplan/parcels"
 )
 
 // Text renders the report for a reviewer: Chinese by default, "en" for
@@ -20,9 +21,9 @@ func (r *LeftoverReport) Text(lang string) string {
 		}
 	}
 	w("联合改造片区零星地块审查 %s", "Leftover land review of a merged zone %s", r.Clause)
-	w("配置：%s；面积基准：%s（EPSG:%d 高斯–克吕格平面坐标解析法面积）；分母：%s；“或”：%s",
-		"profile: %s; area basis: %s (cadastral plane area, Gauss–Krüger EPSG:%d); denominator: %s; \"or\": %s",
-		r.Profile, r.AreaBasis, r.ZoneEPSG, r.Denominator, r.OrReading)
+	w("配置：%s；面积基准：%s；分母：%s；“或”：%s",
+		"profile: %s; area basis: %s; denominator: %s; \"or\": %s",
+		r.Profile, basisLabel(en, r.AreaBasis, r.ZoneEPSG), pick(en, r.Denominator, denominatorZH[r.Denominator]), pick(en, r.OrReading, orZH[r.OrReading]))
 	w("", "")
 	w("成员宗地 %s：", "Member parcels %s:", r.Clause)
 	for _, m := range r.Members {
@@ -108,21 +109,25 @@ func (r *IndicatorsReport) Text(lang string) string {
 // writeFigures writes the measured figures, without the checks.
 func (r *IndicatorsReport) writeFigures(b *strings.Builder, en bool) {
 	if en {
-		fmt.Fprintf(b, "Site indicators (profile %s, cadastral plane area in EPSG:%d, basis %s)\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
+		fmt.Fprintf(b, "Site indicators (profile %s, area basis: %s)\n", r.Profile, basisLabel(true, r.AreaBasis, r.ZoneEPSG))
 		fmt.Fprintf(b, "  site area %s; ellipsoidal %.2f m²\n", geo.FormatArea(r.SiteAreaM2, "en"), r.SiteEllipsoidalAreaM2)
 		fmt.Fprintf(b, "  footprints within the site %.2f m²; total floor area %s (%s); floor area counted for the plot ratio %s\n",
 			r.FootprintAreaM2, fmtOpt(r.FloorAreaM2, "%.2f m²"), r.FloorAreaSource, fmtOpt(r.FARFloorAreaM2, "%.2f m²"))
 	} else {
-		fmt.Fprintf(b, "场地指标（配置 %s，EPSG:%d 平面坐标解析法面积，基准 %s）\n", r.Profile, r.ZoneEPSG, r.AreaBasis)
+		fmt.Fprintf(b, "场地指标（配置 %s，面积基准：%s）\n", r.Profile, basisLabel(false, r.AreaBasis, r.ZoneEPSG))
 		fmt.Fprintf(b, "  场地面积 %s；椭球面积 %.2f 平方米\n", geo.FormatArea(r.SiteAreaM2, "zh"), r.SiteEllipsoidalAreaM2)
 		fmt.Fprintf(b, "  场地内建筑基底面积 %.2f 平方米；总建筑面积 %s（%s）；计容建筑面积 %s\n",
-			r.FootprintAreaM2, fmtOpt(r.FloorAreaM2, "%.2f 平方米"), r.FloorAreaSource, fmtOpt(r.FARFloorAreaM2, "%.2f 平方米"))
+			r.FootprintAreaM2, fmtOpt(r.FloorAreaM2, "%.2f 平方米"), floorSourceZH[r.FloorAreaSource], fmtOpt(r.FARFloorAreaM2, "%.2f 平方米"))
 	}
 	if len(r.Buildings) > 0 {
 		fmt.Fprintf(b, "  %s\n", pick(en, "buildings: label | use | footprint m² | floors | height m | floor area m² (source) | counted for FAR", "建筑：编号 | 用途 | 基底面积 | 层数 | 高度(米) | 建筑面积（来源）| 计容面积"))
 		for _, x := range r.Buildings {
-			fmt.Fprintf(b, "    %s | %s | %.2f | %d | %g | %s (%s) | %s\n", x.Label, orDash(x.Use), x.FootprintAreaM2, x.Floors, x.HeightM,
-				fmtOpt(x.FloorAreaM2, "%.2f"), x.FloorAreaSource, fmtOpt(x.FARFloorAreaM2, "%.2f"))
+			use, src := x.Use, x.FloorAreaSource
+			if !en {
+				use, src = useZH[use], floorSourceZH[src]
+			}
+			fmt.Fprintf(b, "    %s | %s | %.2f | %d | %g | %s (%s) | %s\n", x.Label, orDash(use), x.FootprintAreaM2, x.Floors, x.HeightM,
+				fmtOpt(x.FloorAreaM2, "%.2f"), src, fmtOpt(x.FARFloorAreaM2, "%.2f"))
 		}
 	}
 	type amt struct {
@@ -151,6 +156,25 @@ func writeChecks(b *strings.Builder, cs []Check, en bool) {
 		fmt.Fprintf(b, "  [%s] %s %s — %s\n", st, c.Clause, pick(en, c.Rule, ruleZH(c.Rule)), pick(en, c.Message, c.MessageZH))
 	}
 }
+
+// basisLabel names an area basis: the cadastral plane area of the zone, or
+// the ellipsoidal area.
+func basisLabel(en bool, basis string, epsg int) string {
+	if basis == "ellipsoidal" {
+		return pick(en, "ellipsoidal (CGCS2000 ellipsoid)", "椭球面积（CGCS2000 椭球）")
+	}
+	return pick(en, fmt.Sprintf("plane (cadastral, Gauss–Krüger EPSG:%d)", epsg), fmt.Sprintf("平面坐标解析法面积（高斯–克吕格 EPSG:%d）", epsg))
+}
+
+// Chinese labels of the report's enums; the English text prints the values.
+var (
+	denominatorZH = map[string]string{DenominatorMerged: "项目合并总面积（成员宗地 ∪ 纳入地块）", DenominatorMembers: "成员宗地面积"}
+	orZH          = map[string]string{OrEither: "满足其一即可", OrBoth: "两项均须满足"}
+	floorSourceZH = map[string]string{"declared": "申报", "buildings": "各建筑合计", "buildings (partial)": "各建筑合计（不完整）",
+		"unknown": "未知", "footprint×floors": "基底面积×层数"}
+	useZH = map[string]string{"": "", string(parcels.UseProduction): "生产", string(parcels.UseOffice): "办公", string(parcels.UseDormitory): "宿舍",
+		string(parcels.UseCanteen): "食堂", string(parcels.UseService): "配套服务", string(parcels.UseOther): "其他"}
+)
 
 var sourceZH = map[string]string{"transferred": "出让", "allocated": "划拨", "collective": "集体建设用地"}
 
