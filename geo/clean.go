@@ -92,6 +92,11 @@ func cleanAtKnown(g orb.MultiPolygon, minTol float64) (_ orb.MultiPolygon, known
 	if knownClean(key) || alreadyClean(g, tol) {
 		return g, &key
 	}
+	return cleanSlow(g, tol), nil
+}
+
+// cleanSlow is the cleaning proper, at tolerance tol > 0.
+func cleanSlow(g orb.MultiPolygon, tol float64) orb.MultiPolygon {
 	snap := newSnapper(tol)
 	var out orb.MultiPolygon
 	changed := false
@@ -146,9 +151,9 @@ func cleanAtKnown(g orb.MultiPolygon, minTol float64) (_ orb.MultiPolygon, known
 		}
 	}
 	if !changed {
-		return g, nil
+		return g
 	}
-	return out, nil
+	return out
 }
 
 // cleanResult is cleanPolygons for geometry geo has just produced and will
