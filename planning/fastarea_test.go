@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"landplan/geo"
+	"landplan/parcels"
 )
 
 // The fast path must agree with overlay whenever it answers, and must not
@@ -66,4 +67,18 @@ func TestSimpleSumSiteWithHole(t *testing.T) {
 		t.Fatal(err)
 	}
 	approx(t, "clipped area", got, 3500, 1e-3)
+}
+
+// Through Indicators: the same site gives footprints 3500 m² and density
+// 3500 / 9900 = 35.35%, not 3600 m² and 36.36%.
+func TestIndicatorsFootprintAroundHole(t *testing.T) {
+	p := mustProfile(t)
+	in := SiteInput{Site: poly(rectRing(0, 0, 100, 100), rectRing(45, 45, 55, 55)),
+		Buildings: []*parcels.Building{{Use: parcels.UseProduction, Floors: 1, Geometry: rect(20, 20, 80, 80)}}}
+	r, err := Indicators(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "footprint_area_m2", r.FootprintAreaM2, 3500, 1e-3)
+	approx(t, "density", *r.BuildingDensity, 3500.0/9900, 1e-9)
 }
