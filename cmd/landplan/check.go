@@ -206,7 +206,9 @@ func parseCheckInput(data []byte) (*checkInput, error) {
 			switch b.Use {
 			case "", parcels.UseProduction, parcels.UseOffice, parcels.UseDormitory, parcels.UseCanteen, parcels.UseService, parcels.UseOther:
 			default:
-				return nil, fmt.Errorf("%s: use %q: must be production, office, dormitory, canteen, service or other (empty when unknown)", label, b.Use)
+				return nil, describe(parcels.Errorf(parcels.EINVALID,
+					fmt.Sprintf("%s：建筑用途 %q 无效，应为 production（生产）、office（办公）、dormitory（宿舍）、canteen（食堂）、service（配套服务）或 other（其他），未知可留空", label, b.Use),
+					"%s: use %q: must be production, office, dormitory, canteen, service or other (empty when unknown)", label, b.Use))
 			}
 			floors, _, err := num(props, "floors")
 			if err != nil {
@@ -215,7 +217,8 @@ func parseCheckInput(data []byte) (*checkInput, error) {
 			// Storeys are whole: 2.5 is a typo or a mezzanine, and truncating
 			// either changes the floor area silently.
 			if floors != math.Trunc(floors) || floors < 0 {
-				return nil, fmt.Errorf("%s: floors %v must be a whole number ≥ 0", label, floors)
+				return nil, describe(parcels.Errorf(parcels.EINVALID, fmt.Sprintf("%s：层数 %v 须为不小于 0 的整数", label, floors),
+					"%s: floors %v must be a whole number ≥ 0", label, floors))
 			}
 			b.Floors = int(floors)
 			if b.HeightM, _, err = num(props, "height_m"); err != nil {

@@ -177,3 +177,14 @@ func TestCheckPieceFeatureIDAndIgnoredSite(t *testing.T) {
 		t.Errorf("stderr must say the site and building features were not checked: %q", e)
 	}
 }
+
+// The CLI names the feature and says why, in Chinese and English.
+func TestCheckBadUseMessage(t *testing.T) {
+	path := writeFC(t, feat(checkRect(0, 0, 300, 300), map[string]any{"role": "site"}),
+		feat(checkRect(10, 10, 20, 20), map[string]any{"role": "building", "use": "dorm", "floors": 2}))
+	var out, errb bytes.Buffer
+	err := runCheck([]string{path}, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "feature 2") || !strings.Contains(err.Error(), `"dorm"`) || !strings.Contains(err.Error(), "建筑用途") {
+		t.Errorf("unknown use: %v", err)
+	}
+}
