@@ -156,9 +156,11 @@ func cleanSlow(g orb.MultiPolygon, tol float64) orb.MultiPolygon {
 	return out
 }
 
-// cleanResult is cleanPolygons for geometry geo has just produced and will
-// hand out: the clean result is remembered so that the caller passing it
-// back in (Union's result to Difference, say) skips the check.
+// cleanResult is cleanPolygons for an overlay result that geo will hand
+// out: when it is proven clean as it stands it is remembered, so that the
+// caller passing it back in (Union's result to Difference, say) skips the
+// check. Remembered geometry is thus always an overlay result: valid, its
+// polygons interior-disjoint (HullPockets relies on that).
 func cleanResult(g orb.MultiPolygon) orb.MultiPolygon {
 	c, known := cleanAtKnown(g, 0)
 	if known != nil {

@@ -229,3 +229,36 @@ func TestSharedBoundaryLengthMatchesBruteForce(t *testing.T) {
 		t.Errorf("only %d neighbouring pairs share boundary: the test proves little", positive)
 	}
 }
+
+// TestHullPocketsOfUnionResults: the pockets of an overlay result (one
+// Difference) and of one with an island in a hole (filled shells overlap:
+// unioned first) have the area hull − filled shells, computed by hand.
+func TestHullPocketsOfUnionResults(t *testing.T) {
+	// An L of two rectangles: hull minus L is one 50 m² triangle.
+	l, err := Union(orb.MultiPolygon{rect(0, 0, 10, 5)}, orb.MultiPolygon{rect(0, 5, 5, 10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := HullPockets(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "L pocket", PlaneArea(pk), 12.5, 1e-9)
+	// A 30×30 frame with a 10×10 island in its 10..20 hole, beside a
+	// 10×10 square at (40, 0): the pockets are hull − frame − square, and
+	// neither the hole nor the island appears.
+	frame := orb.Polygon{rect(0, 0, 30, 30)[0], orientRing(rect(5, 5, 25, 25)[0], false)}
+	g, err := Union(orb.MultiPolygon{frame}, orb.MultiPolygon{rect(10, 10, 20, 20)}, orb.MultiPolygon{rect(40, 0, 50, 10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g) != 3 {
+		t.Fatalf("union has %d polygons, want 3", len(g))
+	}
+	pk, err = HullPockets(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hull: (0,0) (50,0) (50,10) (30,30) (0,30): 1500 − ½·20·20 = 1300.
+	near(t, "frame pockets", PlaneArea(pk), 1300-900-100, 1e-9)
+}

@@ -343,7 +343,8 @@ func perimeter(g orb.MultiPolygon) float64 {
 func unionSF(gs []sf.Geometry) (sf.Geometry, error) {
 	var parts []boxedPolygon
 	for _, g := range gs {
-		for _, p := range fromSF(g) {
+		// Parts from MakeValid, not overlay results: cleaned, not remembered.
+		for _, p := range cleanPolygons(polygonsFromSF(g)) {
 			if sp, ok := polygonToSF(p); ok && !sp.IsEmpty() {
 				parts = append(parts, boxedPolygon{p: sp, o: p, b: p.Bound()})
 			}
@@ -486,18 +487,25 @@ func HullPockets(g orb.MultiPolygon) (orb.MultiPolygon, error) {
 		return nil, nil
 	}
 	filled := make(orb.MultiPolygon, 0, len(g))
+	holes := false
 	for _, p := range g {
 		if len(p) > 0 {
 			filled = append(filled, orb.Polygon{p[0]})
+			holes = holes || len(p) > 1
 		}
 	}
-	// Shells of a multipolygon may overlap one another's holes; union them so
-	// the difference sees one clean operand.
-	f, err := Union(filled)
-	if err != nil {
-		return nil, err
+	// Filled shells of a valid multipolygon overlap only where a polygon lies
+	// in another's hole; then, or when g may not be valid, union them so the
+	// difference sees one clean operand. A single polygon, or polygons
+	// without holes from geo's own overlay (known valid), need one overlay.
+	if len(filled) > 1 && (holes || !knownClean(fingerprint(g, tolerance(maxAbsCoord(g))))) {
+		f, err := Union(filled)
+		if err != nil {
+			return nil, err
+		}
+		filled = f
 	}
-	return Difference(orb.MultiPolygon{hull}, f)
+	return Difference(orb.MultiPolygon{hull}, filled)
 }
 
 // SharedBoundaryLength is the length of a's boundary (shells and holes) that
@@ -923,8 +931,14 @@ func orbToSFGeometry(g orb.Geometry) (sf.Geometry, bool) {
 }
 
 // fromSF keeps the polygonal parts of an overlay result, oriented by the
-// right-hand rule.
+// right-hand rule and cleaned; a result that was clean as it came is
+// remembered as such (cleanResult), so only overlay results may come here.
 func fromSF(g sf.Geometry) orb.MultiPolygon {
+	return cleanResult(polygonsFromSF(g))
+}
+
+// polygonsFromSF is the polygonal parts of g, oriented, not cleaned.
+func polygonsFromSF(g sf.Geometry) orb.MultiPolygon {
 	var out orb.MultiPolygon
 	var walk func(g sf.Geometry)
 	walk = func(g sf.Geometry) {
@@ -948,7 +962,7 @@ func fromSF(g sf.Geometry) orb.MultiPolygon {
 		}
 	}
 	walk(g)
-	return cleanResult(out)
+	return out
 }
 
 func polygonFromSF(p sf.Polygon) orb.Polygon {
