@@ -842,19 +842,33 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 		return nil
 	}
 	limit := geo.M2FromMu(r.PieceMaxMu)
+	// On the plane basis, the area of a disjoint set of pieces is the sum
+	// of theirs, and removing pieces keeps it disjoint: decide once. (The
+	// ellipsoidal area of a union is not exactly the sum: shared edges are
+	// walked with other vertices, so that basis keeps the overlay.)
+	disjoint := false
+	if p.AreaBasis != "ellipsoidal" {
+		var err error
+		if disjoint, err = overlapFree(pieces, active); err != nil {
+			return err
+		}
+	}
 	for {
 		groups, groupOf, err := buildGroups(p, pieces, adj, active)
 		if err != nil {
 			return err
 		}
 		var rest []orb.MultiPolygon
+		left := 0.0
 		for i := range pieces {
 			if active[i] {
 				rest = append(rest, pieces[i].plane)
+				if disjoint {
+					left += geo.PlaneArea(pieces[i].plane)
+				}
 			}
 		}
-		left := 0.0
-		if len(rest) > 0 {
+		if len(rest) > 0 && !disjoint {
 			u, err := geo.Union(rest...)
 			if err != nil {
 				return err
@@ -892,6 +906,33 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 		active[worst] = false
 		r.RemoveToPass = append(r.RemoveToPass, pieces[worst].ID)
 	}
+}
+
+// overlapFree reports whether the selected pieces are pairwise disjoint
+// in area, so that the area of their union is the sum of theirs. Detected
+// pieces are disjoint from every other piece by construction (drawn pieces
+// are subtracted from them); only two drawn pieces can overlap, and those
+// whose bounds meet are measured.
+func overlapFree(pieces []PieceReport, sel []bool) (bool, error) {
+	for i := range pieces {
+		if !sel[i] || pieces[i].Detected {
+			continue
+		}
+		bi := pieces[i].plane.Bound()
+		for j := i + 1; j < len(pieces); j++ {
+			if !sel[j] || pieces[j].Detected || !bi.Intersects(pieces[j].plane.Bound()) {
+				continue
+			}
+			a, err := geo.IntersectionArea(pieces[i].plane, pieces[j].plane)
+			if err != nil {
+				return false, err
+			}
+			if a > 0 {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }
 
 // perimeter is the length of all rings of a plane geometry.

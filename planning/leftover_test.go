@@ -623,3 +623,28 @@ func TestLeftoverNonCandidatesDoNotMakePartial(t *testing.T) {
 		t.Errorf("only far and inside pieces: %s", r.Verdict)
 	}
 }
+
+func TestLeftoverRemovalOverlappingDrawnPieces(t *testing.T) {
+	p := mustProfile(t)
+	// Members 300×100 = 30000 m². A [300,330]×[0,100] 3000 m² and B
+	// [300,330]×[10,100] 2700 m² overlap: their union is 3000 m², not 5700.
+	// Big [0,300]×[100,125] 7500 m². Once Big is removed the leftover is
+	// 3000/33000 = 9.09% ≤ 10%; summing A and B would give 5700/35700 = 16%
+	// and wrongly remove A too.
+	r, err := Leftover(p, LeftoverInput{
+		Members: []*parcels.Parcel{member(1, rect(0, 0, 150, 100)), member(2, rect(150, 0, 300, 100))},
+		Pieces: []parcels.Piece{piece("A", rect(300, 0, 330, 100)), piece("B", rect(300, 10, 330, 100)),
+			piece("Big", rect(0, 100, 300, 125))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "leftover", r.LeftoverAreaM2, 10500, 0.01)
+	if r.RatioPasses || findPiece(t, r, "A").Eligible || findPiece(t, r, "Big").Eligible {
+		t.Errorf("ratio %v, A %v, Big %v", r.LeftoverRatio, findPiece(t, r, "A").Eligible, findPiece(t, r, "Big").Eligible)
+	}
+	if !slices.Equal(r.RemoveToPass, []string{"Big"}) || r.RatioAfterRemoval == nil {
+		t.Fatalf("remove_to_pass = %v", r.RemoveToPass)
+	}
+	approx(t, "ratio after", *r.RatioAfterRemoval, 3000.0/33000, 1e-6)
+}
