@@ -4,20 +4,17 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
+
+	"landplan/internal/realdata"
 )
 
 // Real cadastral shapes for overlay tests and benchmarks: the Cambridge MA
-// parcels of ../shared/data (beside the repository), translated to Linhai by
-// (+192.24°, −13.535°) as planning's tests do, projected to 3° GK zone 40
-// with the zone prefix (eastings ≈ 40.5 million metres, as in production).
-const cambridgePath = "../../shared/data/cambridge-parcels/parcels_fp500_with_taxFY13.geojson"
-
+// parcels (internal/realdata, moved to Linhai) projected to 3° GK zone 40 with
+// the zone prefix (eastings ≈ 40.5 million metres, as in production).
 type realParcel struct {
 	id int64
 	g  orb.MultiPolygon // plane metres
@@ -26,44 +23,12 @@ type realParcel struct {
 
 func loadCambridgePlane(tb testing.TB) []realParcel {
 	tb.Helper()
-	b, err := os.ReadFile(cambridgePath)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("real data missing in CI: %v", err)
-		}
-		tb.Skipf("real data not available: %v", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	z := Zone3(40)
 	var out []realParcel
-	for _, f := range fc.Features {
-		var mp orb.MultiPolygon
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			mp = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			mp = g
-		default:
-			continue
-		}
-		ll := make(orb.MultiPolygon, len(mp))
-		for i, p := range mp {
-			ll[i] = make(orb.Polygon, len(p))
-			for j, r := range p {
-				nr := make(orb.Ring, len(r))
-				for k, pt := range r {
-					nr[k] = orb.Point{pt[0] + 192.24, pt[1] - 13.535}
-				}
-				ll[i][j] = nr
-			}
-		}
-		g := z.Project(ll)
-		out = append(out, realParcel{id: int64(f.ID.(float64)), g: g, c: g.Bound().Center()})
+	for _, p := range realdata.Cambridge(tb) {
+		g := z.Project(p.Geometry)
+		out = append(out, realParcel{id: p.ID, g: g, c: g.Bound().Center()})
 	}
-	slices.SortFunc(out, func(a, b realParcel) int { return cmp.Compare(a.id, b.id) })
 	return out
 }
 

@@ -3,26 +3,20 @@ package planning
 import (
 	"cmp"
 	"math"
-	"os"
 	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"landplan/geo"
 	"landplan/parcels"
+
+	"landplan/internal/realdata"
 )
 
-// Real cadastral shapes: the Cambridge MA parcels of ../shared/data,
-// translated to Linhai by (+192.24°, −13.535°) as its README describes (every
-// coordinate moved by the same amount, so the topology — shared edges,
-// slivers, small overlaps — is kept exactly).
-// The project's shared/ folder sits beside the repository (as in CI).
-const cambridgePath = "../../shared/data/cambridge-parcels/parcels_fp500_with_taxFY13.geojson"
-
-const dLon, dLat = 192.24, -13.535
-
+// Real cadastral shapes: the Cambridge MA parcels moved to Linhai
+// (internal/realdata: every coordinate moved by the same amount, so the
+// topology — shared edges, slivers, small overlaps — is kept exactly).
 type realParcel struct {
 	id int64
 	g  orb.MultiPolygon // lon/lat in Linhai
@@ -31,48 +25,9 @@ type realParcel struct {
 
 func loadCambridge(tb testing.TB) []realParcel {
 	tb.Helper()
-	b, err := os.ReadFile(cambridgePath)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("real data missing in CI: %v", err)
-		}
-		tb.Skipf("real data not available: %v", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	var out []realParcel
-	for _, f := range fc.Features {
-		var mp orb.MultiPolygon
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			mp = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			mp = g
-		default:
-			continue
-		}
-		mp = translate(mp)
-		id := int64(f.ID.(float64))
-		c := parcels.LinhaiZone.Project(mp).Bound().Center()
-		out = append(out, realParcel{id: id, g: mp, c: c})
-	}
-	slices.SortFunc(out, func(a, b realParcel) int { return cmp.Compare(a.id, b.id) })
-	return out
-}
-
-func translate(g orb.MultiPolygon) orb.MultiPolygon {
-	out := make(orb.MultiPolygon, len(g))
-	for i, p := range g {
-		out[i] = make(orb.Polygon, len(p))
-		for j, r := range p {
-			nr := make(orb.Ring, len(r))
-			for k, pt := range r {
-				nr[k] = orb.Point{pt[0] + dLon, pt[1] + dLat}
-			}
-			out[i][j] = nr
-		}
+	for _, p := range realdata.Cambridge(tb) {
+		out = append(out, realParcel{id: p.ID, g: p.Geometry, c: parcels.LinhaiZone.Project(p.Geometry).Bound().Center()})
 	}
 	return out
 }
