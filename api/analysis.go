@@ -133,13 +133,31 @@ func siteFeature(raw json.RawMessage, ic crsRef) (orb.MultiPolygon, error) {
 	if g == nil {
 		return nil, &parcels.Error{Code: parcels.EINVALID, Feature: "site", Message: "the site has no geometry", MessageZH: "场地缺少几何"}
 	}
-	return normalized(parcels.KindParcel, "site", g)
+	return parcels.Normalize(parcels.KindParcel, "site", g)
 }
 
-// normalized runs the domain's geometry check on an ad-hoc polygon, so a bad
-// drawing is a 422 naming ring and vertex, as it would be on save.
-func normalized(kind parcels.Kind, name string, g orb.MultiPolygon) (orb.MultiPolygon, error) {
-	return parcels.Normalize(kind, name, g)
+// decodeAll decodes a FeatureCollection of ad-hoc rows of collection c for
+// an analysis. decodeFeature already normalizes each geometry (a bad
+// drawing is a 422 naming ring and vertex, as on save); every bad feature
+// is reported, named what#i. each receives the i-th row and its raw feature.
+func decodeAll(c *collection, raw json.RawMessage, ic crsRef, what string, each func(i int, row any, f json.RawMessage)) error {
+	var fc featureCollection
+	if err := json.Unmarshal(raw, &fc); err != nil || fc.Type != "FeatureCollection" {
+		return propErr(what, "a GeoJSON FeatureCollection", "GeoJSON FeatureCollection")
+	}
+	var errs []error
+	for i, f := range fc.Features {
+		row, err := decodeFeature(c, f, ic, fmt.Sprintf("%s#%d", what, i), false)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		each(i, row, f)
+	}
+	if len(errs) > 0 {
+		return batchError(errs)
+	}
+	return nil
 }
 
 // buildingsFrom decodes a FeatureCollection of buildings (floors, use, height, …).
@@ -147,28 +165,14 @@ func (s *Server) buildingsFrom(raw json.RawMessage, ic crsRef, what string) ([]*
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var fc featureCollection
-	if err := json.Unmarshal(raw, &fc); err != nil || fc.Type != "FeatureCollection" {
-		return nil, propErr(what, "a GeoJSON FeatureCollection", "GeoJSON FeatureCollection")
-	}
-	bc := s.byName["buildings"]
-	out := make([]*parcels.Building, 0, len(fc.Features))
-	var errs []error
-	for i, f := range fc.Features {
-		name := fmt.Sprintf("%s#%d", what, i)
-		row, err := decodeFeature(bc, f, ic, name, false)
-		if err == nil {
-			b := row.(*parcels.Building)
-			b.Geometry, err = normalized(parcels.KindBuilding, name, b.Geometry)
-			b.ID = int64(i + 1)
-			out = append(out, b)
-		}
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, batchError(errs)
+	var out []*parcels.Building
+	err := decodeAll(s.byName["buildings"], raw, ic, what, func(i int, row any, _ json.RawMessage) {
+		b := row.(*parcels.Building)
+		b.ID = int64(i + 1)
+		out = append(out, b)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -176,42 +180,28 @@ func (s *Server) buildingsFrom(raw json.RawMessage, ic crsRef, what string) ([]*
 // parcelsFrom decodes a FeatureCollection of ad-hoc parcels (members of a
 // drawn zone). Their ids are the features' numeric ids, else 1, 2, ….
 func (s *Server) parcelsFrom(raw json.RawMessage, ic crsRef, what string) ([]*parcels.Parcel, error) {
-	var fc featureCollection
-	if err := json.Unmarshal(raw, &fc); err != nil || fc.Type != "FeatureCollection" {
-		return nil, propErr(what, "a GeoJSON FeatureCollection", "GeoJSON FeatureCollection")
-	}
-	pc := s.byName["parcels"]
-	out := make([]*parcels.Parcel, 0, len(fc.Features))
-	var errs []error
-	for i, f := range fc.Features {
-		name := fmt.Sprintf("%s#%d", what, i)
-		row, err := decodeFeature(pc, f, ic, name, false)
-		if err == nil {
-			p := row.(*parcels.Parcel)
-			p.Geometry, err = normalized(parcels.KindParcel, name, p.Geometry)
-			p.ID = int64(i + 1)
-			var idf struct {
-				ID any `json:"id"`
-			}
-			_ = json.Unmarshal(f, &idf)
-			switch v := idf.ID.(type) {
-			case float64:
-				if v > 0 && v == float64(int64(v)) {
-					p.ID = int64(v)
-				}
-			case string:
-				if n, perr := strconv.ParseInt(v, 10, 64); perr == nil && n > 0 {
-					p.ID = n
-				}
-			}
-			out = append(out, p)
+	var out []*parcels.Parcel
+	err := decodeAll(s.byName["parcels"], raw, ic, what, func(i int, row any, f json.RawMessage) {
+		p := row.(*parcels.Parcel)
+		p.ID = int64(i + 1)
+		var idf struct {
+			ID any `json:"id"`
 		}
-		if err != nil {
-			errs = append(errs, err)
+		_ = json.Unmarshal(f, &idf)
+		switch v := idf.ID.(type) {
+		case float64:
+			if v > 0 && v == float64(int64(v)) {
+				p.ID = int64(v)
+			}
+		case string:
+			if n, perr := strconv.ParseInt(v, 10, 64); perr == nil && n > 0 {
+				p.ID = n
+			}
 		}
-	}
-	if len(errs) > 0 {
-		return nil, batchError(errs)
+		out = append(out, p)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -370,7 +360,7 @@ func (s *Server) analysisLeftover(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				break
 			}
-			in.Pieces[i].Geometry, err = normalized(parcels.KindZone, fmt.Sprintf("pieces#%d", i), in.Pieces[i].Geometry)
+			in.Pieces[i].Geometry, err = parcels.Normalize(parcels.KindZone, fmt.Sprintf("pieces#%d", i), in.Pieces[i].Geometry)
 		}
 	}
 	if err == nil {
