@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore Factory) {
 		{"CancelMidWrite", testCancelMidWrite},
 		{"Edges", testEdges},
 		{"Consistency", testConsistency},
+		{"Extent", testExtent},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
