@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -227,6 +228,21 @@ func TestSharedBoundaryLengthMatchesBruteForce(t *testing.T) {
 	}
 	if positive < 50 {
 		t.Errorf("only %d neighbouring pairs share boundary: the test proves little", positive)
+	}
+	// The batch form, one index of the union's edges for all 120 parcels
+	// (and an empty b, which measures 0), gives each parcel's brute force.
+	bs := append(slices.Clone(all), nil)
+	ls, err := SharedBoundaryLengths(u, bs, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range bs {
+		if want := sharedBoundaryBrute(u, b, 0.05); math.Abs(ls[i]-want) > 1e-9*math.Max(1, want) {
+			t.Errorf("batch, union vs parcel %d: %v, all pairs %v", i, ls[i], want)
+		}
+	}
+	if _, err := SharedBoundaryLengths(u, bs, math.NaN()); err == nil {
+		t.Error("a NaN tolerance was accepted")
 	}
 }
 

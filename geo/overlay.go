@@ -1,9 +1,11 @@
 package geo
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -23,9 +25,11 @@ import (
 
 // Union returns the union of all the inputs.
 //
-// Polygons are put in Hilbert order of their bound centres, up to unionLeaf
-// of them are unioned in one overlay, and larger inputs are merged up a
-// balanced tree (cascaded union) whose merges overlay only the polygons
+// Polygons linked by exact twin edges, as cadastral neighbours usually are,
+// are merged first by cancelling the twins (coverage.go), so the overlay
+// sees only their outlines. Then polygons are put in Hilbert order of their
+// bound centres, up to unionLeaf of them are unioned in one overlay, and
+// larger inputs are merged up a balanced tree (cascaded union) whose merges overlay only the polygons
 // whose bounds meet a bound of the other side; the rest are carried over,
 // since they cannot interact. Each overlay's result is checked to cover a
 // point inside every input polygon (see overlayUnion). Inputs and output
@@ -61,12 +65,14 @@ func Union(gs ...orb.MultiPolygon) (_ orb.MultiPolygon, err error) {
 }
 
 func union(gs []orb.MultiPolygon) (orb.MultiPolygon, error) {
-	var parts []boxedPolygon
+	var polys []orb.Polygon
 	for _, g := range gs {
-		for _, p := range cleanPolygons(g) {
-			if sp, ok := polygonToSF(p); ok && !sp.IsEmpty() {
-				parts = append(parts, boxedPolygon{p: sp, o: p, b: p.Bound()})
-			}
+		polys = append(polys, cleanPolygons(g)...)
+	}
+	var parts []boxedPolygon
+	for _, p := range mergeSharedEdges(polys) {
+		if sp, ok := polygonToSF(p); ok && !sp.IsEmpty() {
+			parts = append(parts, boxedPolygon{p: sp, o: p, b: p.Bound()})
 		}
 	}
 	if len(parts) == 0 {
@@ -519,71 +525,109 @@ func HullPockets(g orb.MultiPolygon) (orb.MultiPolygon, error) {
 // parameters where a's edge lies in the band of width 2·tol beside b's edge
 // form an interval; the union of those intervals is measured exactly.
 func SharedBoundaryLength(a, b orb.MultiPolygon, tol float64) (float64, error) {
+	ls, err := SharedBoundaryLengths(a, []orb.MultiPolygon{b}, tol)
+	if err != nil {
+		return 0, err
+	}
+	return ls[0], nil
+}
+
+// SharedBoundaryLengths is SharedBoundaryLength(a, b, tol) for each b of bs,
+// with a's edges indexed once: a large piece measured against the hundreds
+// of members around it.
+func SharedBoundaryLengths(a orb.MultiPolygon, bs []orb.MultiPolygon, tol float64) ([]float64, error) {
 	if math.IsNaN(tol) || tol < 0 {
-		return 0, fmt.Errorf("geo: shared boundary tolerance must be ≥ 0, got %v", tol)
+		return nil, fmt.Errorf("geo: shared boundary tolerance must be ≥ 0, got %v", tol)
 	}
-	if len(a) == 0 || len(b) == 0 {
-		return 0, nil
+	out := make([]float64, len(bs))
+	if len(a) == 0 {
+		return out, nil
 	}
-	ba, bb := fastBound(a), fastBound(b)
-	if !ba.Pad(tol).Intersects(bb) {
-		return 0, nil
-	}
-	// Only b's edges near a's bound can be along a: with a small piece
-	// against a members' union of thousands of edges this keeps a handful.
-	bsegs := segmentsNear(b, ba.Pad(tol))
-	if len(bsegs) == 0 {
-		return 0, nil
-	}
-	grid := newSegmentGrid(bsegs, tol)
-	box := grid.box
-	var total float64
-	var ivs [][2]float64
-	for _, p := range a {
-		for _, r := range p {
-			n := len(r)
-			if n < 2 {
-				continue
-			}
-			for i := 0; i < n; i++ {
-				p0, p1 := r[i], r[(i+1)%n]
-				if p0 == p1 {
-					continue
-				}
-				minX, maxX := p0[0], p1[0]
-				if minX > maxX {
-					minX, maxX = maxX, minX
-				}
-				minY, maxY := p0[1], p1[1]
-				if minY > maxY {
-					minY, maxY = maxY, minY
-				}
-				minX, maxX, minY, maxY = minX-tol, maxX+tol, minY-tol, maxY+tol
-				// Edges of a away from b's nearby edges: the common case
-				// when a is a large piece and b one member.
-				if maxX < box.Min[0] || minX > box.Max[0] || maxY < box.Min[1] || minY > box.Max[1] {
-					continue
-				}
-				ivs = ivs[:0]
-				// A b edge listed in several cells adds the same interval
-				// twice, which the union measures once.
-				grid.visit(minX, maxX, minY, maxY, func(k int32) {
-					s := &bsegs[k]
-					if s.maxX < minX || s.minX > maxX || s.minY > maxY || s.maxY < minY {
-						return
-					}
-					if t0, t1, ok := segmentNearInterval(p0, p1, s.a, s.b, tol); ok {
-						ivs = append(ivs, [2]float64{t0, t1})
-					}
-				})
-				if len(ivs) == 0 {
-					continue
-				}
-				total += intervalUnionLength(ivs) * math.Hypot(p1[0]-p0[0], p1[1]-p0[1])
-			}
+	ba := fastBound(a).Pad(tol)
+	var reach orb.Bound // the bs near a, padded
+	bounds := make([]orb.Bound, len(bs))
+	first := true
+	for i, b := range bs {
+		if len(b) == 0 {
+			continue
+		}
+		bounds[i] = fastBound(b)
+		if !ba.Intersects(bounds[i]) {
+			continue
+		}
+		if first {
+			reach, first = bounds[i], false
+		} else {
+			reach = reach.Union(bounds[i])
 		}
 	}
-	return total, nil
+	if first {
+		return out, nil
+	}
+	// Only a's edges near the bs can be along them: a large piece against
+	// one small member keeps a handful.
+	asegs := segmentsNear(a, reach.Pad(tol))
+	if len(asegs) == 0 {
+		return out, nil
+	}
+	grid := newSegmentGrid(asegs, tol)
+	box := grid.box
+	type hit struct {
+		k      int32
+		t0, t1 float64
+	}
+	var hits []hit
+	var ivs [][2]float64
+	for bi, b := range bs {
+		if len(b) == 0 || !ba.Intersects(bounds[bi]) {
+			continue
+		}
+		hits = hits[:0]
+		for _, p := range b {
+			for _, r := range p {
+				n := len(r)
+				for i := 0; i < n && n >= 2; i++ {
+					q0, q1 := r[i], r[(i+1)%n]
+					if q0 == q1 {
+						continue
+					}
+					minX, maxX := math.Min(q0[0], q1[0])-tol, math.Max(q0[0], q1[0])+tol
+					minY, maxY := math.Min(q0[1], q1[1])-tol, math.Max(q0[1], q1[1])+tol
+					// b's edges away from a: the common case when b is the
+					// members' union and a one small piece.
+					if maxX < box.Min[0] || minX > box.Max[0] || maxY < box.Min[1] || minY > box.Max[1] {
+						continue
+					}
+					// An a edge listed in several cells adds the same
+					// interval twice, which the union measures once.
+					grid.visit(minX, maxX, minY, maxY, func(k int32) {
+						s := &asegs[k]
+						if s.maxX < minX || s.minX > maxX || s.minY > maxY || s.maxY < minY {
+							return
+						}
+						if t0, t1, ok := segmentNearInterval(s.a, s.b, q0, q1, tol); ok {
+							hits = append(hits, hit{k, t0, t1})
+						}
+					})
+				}
+			}
+		}
+		// Per edge of a, the union of the parameter intervals along b.
+		slices.SortFunc(hits, func(x, y hit) int { return cmp.Compare(x.k, y.k) })
+		var total float64
+		for lo := 0; lo < len(hits); {
+			hi := lo
+			ivs = ivs[:0]
+			for ; hi < len(hits) && hits[hi].k == hits[lo].k; hi++ {
+				ivs = append(ivs, [2]float64{hits[hi].t0, hits[hi].t1})
+			}
+			s := &asegs[hits[lo].k]
+			total += intervalUnionLength(ivs) * math.Hypot(s.b[0]-s.a[0], s.b[1]-s.a[1])
+			lo = hi
+		}
+		out[bi] = total
+	}
+	return out, nil
 }
 
 // fastBound is g.Bound() without orb's per-point Extend calls.

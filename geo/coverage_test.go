@@ -1,0 +1,184 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+	sf "github.com/peterstace/simplefeatures/geom"
+)
+
+// sq is the unit-grid cell (i, j) as a counter-clockwise square.
+func sq(i, j int) orb.Polygon {
+	x, y := float64(i), float64(j)
+	return rect(x, y, x+1, y+1)
+}
+
+func ring(pts ...float64) orb.Ring {
+	var r orb.Ring
+	for k := 0; k+1 < len(pts); k += 2 {
+		r = append(r, orb.Point{pts[k], pts[k+1]})
+	}
+	return append(r, r[0])
+}
+
+func polysArea(ps []orb.Polygon) float64 {
+	var a float64
+	for _, p := range ps {
+		a += PlaneArea(orb.MultiPolygon{p})
+	}
+	return a
+}
+
+// TestMergeSharedEdges: groups linked by exact twin edges become their
+// union, hand-computed; groups whose cancelled outline is not a valid
+// polygon (overlap, a T-junction) come back as they went in.
+func TestMergeSharedEdges(t *testing.T) {
+	var grid, ring8 []orb.Polygon
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			grid = append(grid, sq(i, j))
+			if i != 1 || j != 1 {
+				ring8 = append(ring8, sq(i, j))
+			}
+		}
+	}
+	// The centre and the top-right corner left out: the hole [1,2]² touches
+	// the notch of the shell at (2, 2), where four leftover edges meet.
+	var pinch []orb.Polygon
+	for _, p := range ring8 {
+		if p[0][0] != (orb.Point{2, 2}) {
+			pinch = append(pinch, p)
+		}
+	}
+	// Two squares meeting only at the point (1, 1), joined through a
+	// bottom bar and a right column that share their vertices: the cell
+	// [1,2]×[0,1] becomes a hole touching the outside at (1, 1).
+	lobes := []orb.Polygon{
+		{ring(0, 0, 1, 0, 1, 1, 0, 1)},
+		{ring(1, 1, 2, 1, 2, 2, 1, 2)},
+		{ring(2, 0, 3, 0, 3, 1, 3, 2, 2, 2, 2, 1)},
+		{ring(0, -1, 3, -1, 3, 0, 2, 0, 1, 0, 0, 0)},
+	}
+	cases := []struct {
+		name   string
+		in     []orb.Polygon
+		polys  int // polygons out
+		holes  int // holes in all
+		merged bool
+		area   float64
+	}{
+		{"3×3 grid", grid, 1, 0, true, 9},
+		{"ring of 8", ring8, 1, 1, true, 8},
+		{"hole touching the shell at a point", pinch, 1, 1, true, 7},
+		{"lobes meeting at a point", lobes, 1, 1, true, 7},
+		{"an edge twice the same way (overlap)", []orb.Polygon{sq(0, 0), sq(1, 0), {ring(1, 0, 2, 0, 2, 0.5, 1, 1)}}, 3, 0, false, 2},
+		{"crossing overlap", []orb.Polygon{sq(0, 0), sq(1, 0), {ring(2, 1, 2, 0, 3, 0, 3, 3, 0.5, 3, 0.5, 0.5)}}, 3, 0, false, 8},
+		{"T-junction", []orb.Polygon{{ring(0, 0, 2, 0, 2, 1, 1, 1, 0, 1)}, {ring(0, 1, 1, 1, 1, 2, 0, 2)}, {ring(1, 1, 2, 1, 2, 3, 1, 3)}}, 3, 0, false, 5},
+		{"no shared edge", []orb.Polygon{sq(0, 0), sq(2, 0)}, 2, 0, false, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := mergeSharedEdges(c.in)
+			holes := 0
+			for _, p := range out {
+				holes += len(p) - 1
+			}
+			if len(out) != c.polys || holes != c.holes {
+				t.Fatalf("%d polygons with %d holes, want %d with %d: %v", len(out), holes, c.polys, c.holes, out)
+			}
+			if c.merged {
+				if probs := Validate(out); len(probs) != 0 {
+					t.Errorf("merged outline invalid: %v", probs)
+				}
+				near(t, "merged area", polysArea(out), c.area, 1e-12)
+			} else {
+				for i := range out {
+					if &out[i][0][0] != &c.in[i][0][0] {
+						t.Errorf("polygon %d was changed", i)
+					}
+				}
+			}
+			// Either way the union is right.
+			var gs []orb.MultiPolygon
+			for _, p := range c.in {
+				gs = append(gs, orb.MultiPolygon{p})
+			}
+			u, err := Union(gs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			near(t, "union area", PlaneArea(u), c.area, 1e-12)
+		})
+	}
+}
+
+// TestUnionSharedEdgesMatchesOverlay: random grids whose cells are left
+// empty, filled with a square, or cut into two triangles (all sharing
+// vertices exactly), plus a few jittered squares overlapping them, at a
+// prefixed 3° easting: the union with twin edges cancelled first has the
+// area and polygon count of the overlay of every input, and is valid.
+func TestUnionSharedEdgesMatchesOverlay(t *testing.T) {
+	const x0, y0 = 40_500_000.0, 3_200_000.0
+	rng := rand.New(rand.NewPCG(7, 11))
+	merges := 0
+	for it := 0; it < 120; it++ {
+		n := 3 + rng.IntN(8)
+		w := 5 + 50*rng.Float64()
+		pt := func(i, j int) orb.Point { return orb.Point{x0 + float64(i)*w, y0 + float64(j)*w} }
+		var gs []orb.MultiPolygon
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				a, b, c, d := pt(i, j), pt(i+1, j), pt(i+1, j+1), pt(i, j+1)
+				switch rng.IntN(5) {
+				case 0: // empty
+				case 1:
+					gs = append(gs, orb.MultiPolygon{{{a, b, c, a}}}, orb.MultiPolygon{{{a, c, d, a}}})
+				default:
+					gs = append(gs, orb.MultiPolygon{{{a, b, c, d, a}}})
+				}
+			}
+		}
+		for k := rng.IntN(3); k > 0; k-- {
+			c := pt(rng.IntN(n), rng.IntN(n))
+			s := w * (0.3 + rng.Float64())
+			gs = append(gs, orb.MultiPolygon{rect(c[0]+0.37*w, c[1]+0.21*w, c[0]+0.37*w+s, c[1]+0.21*w+s)})
+		}
+		if len(gs) == 0 {
+			continue
+		}
+		got, err := Union(gs...)
+		if err != nil {
+			t.Fatalf("iteration %d: %v", it, err)
+		}
+		var sfs []sf.Geometry
+		var polys []orb.Polygon
+		for _, g := range gs {
+			sfs = append(sfs, toSF(g).AsGeometry())
+			polys = append(polys, g...)
+		}
+		if len(mergeSharedEdges(polys)) < len(polys) {
+			merges++
+		}
+		want, err := unionSF(sfs) // the overlay of every input, no cancelling
+		if err != nil {
+			t.Fatalf("iteration %d: overlay: %v", it, err)
+		}
+		wantMP := fromSF(want)
+		name := fmt.Sprintf("iteration %d (%d×%d, %d inputs)", it, n, n, len(gs))
+		if d := math.Abs(PlaneArea(got) - PlaneArea(wantMP)); d > 1e-9*PlaneArea(wantMP) {
+			t.Errorf("%s: area %.6f, overlay %.6f", name, PlaneArea(got), PlaneArea(wantMP))
+		}
+		if len(got) != len(wantMP) {
+			t.Errorf("%s: %d polygons, overlay %d", name, len(got), len(wantMP))
+		}
+		if probs := Validate(got); len(probs) != 0 {
+			t.Errorf("%s: invalid union: %v", name, probs[0])
+		}
+	}
+	if merges < 100 {
+		t.Errorf("only %d of 120 grids had groups merged by cancelling: the test proves little", merges)
+	}
+}
