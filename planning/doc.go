@@ -20,4 +20,9 @@
 // Comparisons with thresholds use areas rounded to the profile's precision
 // (0.01 m², as areas are registered and displayed), so a figure shown as
 // exactly 2000.00 m² (3 亩) passes a "≤ 3 亩" test, as a reviewer expects.
+//
+// The clause (十七) report runs independent overlays side by side (hull −
+// members with the union of the neighbouring parcels; the merged zone with
+// the touch measurements) on two goroutines, since an officer waits for it;
+// every report is the same whatever the schedule.
 package planning

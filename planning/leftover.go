@@ -245,55 +245,29 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 		pieces = append(pieces, det...)
 	}
 
-	// Touching, kind.
-	for i := range pieces {
-		pc := &pieces[i]
-		if pc.AreaM2 < p.AreaPrecisionM2 {
-			// Drawn wholly inside the members: enclosed by them, so a
-			// sandwiched piece with nothing left once clipped.
-			pc.Kind, pc.KindZH = KindSandwiched, "夹心地"
-			continue
+	// The merged zone is the members' union with the pieces that touch
+	// them. Most pieces do, so while the touches are measured the union
+	// with every piece is computed alongside (it is the slowest overlay
+	// left); it is kept if every piece turns out to touch.
+	var spec []orb.MultiPolygon
+	for _, pc := range pieces {
+		if pc.AreaM2 >= p.AreaPrecisionM2 {
+			spec = append(spec, pc.plane)
 		}
-		near := memIdx.near(pc.plane.Bound().Pad(p.SnapToleranceM))
-		var local []orb.MultiPolygon
-		for _, j := range near {
-			l, err := geo.SharedBoundaryLength(pc.plane, mem[j], p.SnapToleranceM)
-			if err != nil {
-				return nil, err
-			}
-			pc.longestContact = math.Max(pc.longestContact, l)
-			if l >= p.MinSharedBoundaryM {
-				pc.Touches = append(pc.Touches, members[j].ID)
-				pc.Contacts = append(pc.Contacts, Contact{Member: members[j].ID, LengthM: l})
-				local = append(local, mem[j])
-			}
+	}
+	var specMerged orb.MultiPolygon
+	var specErr error
+	specDone := make(chan struct{})
+	go func() {
+		defer close(specDone)
+		if len(spec) > 0 {
+			specMerged, specErr = geo.Union(append([]orb.MultiPolygon{U}, spec...)...)
 		}
-		if len(local) > 0 {
-			// Measured against the union of the touched members so that a
-			// boundary along two overlapping members counts once. A piece
-			// touching many members (a street network) uses the members'
-			// union already at hand rather than a new overlay.
-			lu := local[0]
-			if len(local) > 8 {
-				lu = U
-			} else if len(local) > 1 {
-				if lu, err = geo.Union(local...); err != nil {
-					return nil, fmt.Errorf("planning: piece %s: %w", pc.ID, err)
-				}
-			}
-			if pc.SharedBoundaryM, err = geo.SharedBoundaryLength(pc.plane, lu, p.SnapToleranceM); err != nil {
-				return nil, err
-			}
-		}
-		pc.Included = len(pc.Touches) > 0
-		if pc.PerimeterM > 0 {
-			pc.Enclosure = math.Min(1, pc.SharedBoundaryM/pc.PerimeterM)
-		}
-		if pc.Included && pc.Enclosure >= p.SandwichedMinEnclosure {
-			pc.Kind, pc.KindZH = KindSandwiched, "夹心地"
-		} else {
-			pc.Kind, pc.KindZH = KindCorner, "边角地"
-		}
+	}()
+	err = measureTouches(p, pieces, members, mem, memIdx, U)
+	<-specDone
+	if err != nil {
+		return nil, err
 	}
 
 	// Adjacency between included pieces, for grouping.
@@ -311,13 +285,39 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	}
 	merged := U
 	if len(inc) > 0 {
-		lu, err := geo.Union(inc...)
-		if err != nil {
-			return nil, fmt.Errorf("planning: union of pieces: %w", err)
+		// On the plane basis the area of overlap-free pieces is the sum of
+		// theirs, exactly, and the ellipsoidal figure is the sum too: it
+		// differs from the ellipsoidal area of their union by under 1e-3 m²
+		// (shared edges walked through other vertices), below the 0.01 m²
+		// precision. The ellipsoidal basis, or overlapping drawn pieces,
+		// keep the overlay.
+		disjoint := false
+		if p.AreaBasis != "ellipsoidal" {
+			if disjoint, err = overlapFree(pieces, included(pieces)); err != nil {
+				return nil, err
+			}
 		}
-		r.LeftoverAreaM2 = geo.PlaneArea(lu)
-		r.LeftoverEllipsoidalAreaM2 = geo.EllipsoidalArea(z.Unproject(lu))
-		if merged, err = geo.Union(U, lu); err != nil {
+		if disjoint {
+			for _, pc := range pieces {
+				if pc.Included {
+					r.LeftoverAreaM2 += pc.AreaM2
+					r.LeftoverEllipsoidalAreaM2 += pc.EllipsoidalArea
+				}
+			}
+		} else {
+			lu, err := geo.Union(inc...)
+			if err != nil {
+				return nil, fmt.Errorf("planning: union of pieces: %w", err)
+			}
+			r.LeftoverAreaM2 = geo.PlaneArea(lu)
+			r.LeftoverEllipsoidalAreaM2 = geo.EllipsoidalArea(z.Unproject(lu))
+		}
+		if len(inc) == len(spec) {
+			merged, err = specMerged, specErr
+		} else {
+			merged, err = geo.Union(append([]orb.MultiPolygon{U}, inc...)...)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("planning: union of members and pieces: %w", err)
 		}
 	}
@@ -347,11 +347,7 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	r.Near = p.near(r.LeftoverRatio, r.RatioMax)
 
 	// Groups and eligibility.
-	all := make([]bool, len(pieces))
-	for i := range pieces {
-		all[i] = pieces[i].Included
-	}
-	groups, groupOf, err := buildGroups(p, pieces, adj, all)
+	groups, groupOf, err := buildGroups(p, pieces, adj, included(pieces))
 	if err != nil {
 		return nil, err
 	}
@@ -402,6 +398,67 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 		Message:   "clause (十七) also requires the pieces to conform to the plan (符合规划要求): that is not checked here",
 		MessageZH: "第（十七）条还要求“符合规划要求”，本报告未核查规划符合性"})
 	return r, nil
+}
+
+// measureTouches finds, for each piece, the members it touches along a
+// boundary (not a mere corner), its shared boundary and its kind.
+func measureTouches(p *Profile, pieces []PieceReport, members []*parcels.Parcel, mem []orb.MultiPolygon, memIdx *index, U orb.MultiPolygon) error {
+	for i := range pieces {
+		pc := &pieces[i]
+		if pc.AreaM2 < p.AreaPrecisionM2 {
+			// Drawn wholly inside the members: enclosed by them, so a
+			// sandwiched piece with nothing left once clipped.
+			pc.Kind, pc.KindZH = KindSandwiched, "夹心地"
+			continue
+		}
+		near := memIdx.near(pc.plane.Bound().Pad(p.SnapToleranceM))
+		nearG := make([]orb.MultiPolygon, len(near))
+		for k, j := range near {
+			nearG[k] = mem[j]
+		}
+		ls, err := geo.SharedBoundaryLengths(pc.plane, nearG, p.SnapToleranceM)
+		if err != nil {
+			return err
+		}
+		var local []orb.MultiPolygon
+		for k, j := range near {
+			l := ls[k]
+			pc.longestContact = math.Max(pc.longestContact, l)
+			if l >= p.MinSharedBoundaryM {
+				pc.Touches = append(pc.Touches, members[j].ID)
+				pc.Contacts = append(pc.Contacts, Contact{Member: members[j].ID, LengthM: l})
+				local = append(local, mem[j])
+			}
+		}
+		if len(local) > 0 {
+			// Measured against the union of the touched members so that a
+			// boundary along two overlapping members counts once. A piece
+			// touching many members (a street network) uses the members'
+			// union already at hand rather than a new overlay.
+			lu := local[0]
+			if len(local) > 8 {
+				lu = U
+			} else if len(local) > 1 {
+				if lu, err = geo.Union(local...); err != nil {
+					return fmt.Errorf("planning: piece %s: %w", pc.ID, err)
+				}
+			}
+			if pc.SharedBoundaryM, err = geo.SharedBoundaryLength(pc.plane, lu, p.SnapToleranceM); err != nil {
+				return err
+			}
+		}
+		pc.Included = len(pc.Touches) > 0
+		if pc.PerimeterM > 0 {
+			pc.Enclosure = math.Min(1, pc.SharedBoundaryM/pc.PerimeterM)
+		}
+		if pc.Included && pc.Enclosure >= p.SandwichedMinEnclosure {
+			pc.Kind, pc.KindZH = KindSandwiched, "夹心地"
+		} else {
+			pc.Kind, pc.KindZH = KindCorner, "边角地"
+		}
+	}
+
+	return nil
 }
 
 // drawnPieces assigns ids (the caller's, else P1, P2… in geometry order, so
@@ -557,18 +614,13 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 	if hull == nil {
 		return nil, nil
 	}
-	cand, err := geo.Difference(orb.MultiPolygon{hull}, U)
-	if err != nil {
-		return nil, fmt.Errorf("planning: hull minus members: %w", err)
-	}
-	if len(cand) == 0 {
-		return nil, nil
-	}
+	// hull − U and the union of the land that covers part of it (other
+	// parcels, drawn pieces) are independent overlays: run them side by side.
 	isMember := map[int64]bool{}
 	for _, m := range members {
 		isMember[m.ID] = true
 	}
-	cb := cand.Bound()
+	hb := hull.Bound()
 	var cover []orb.MultiPolygon
 	os := slices.Clone(others)
 	slices.SortStableFunc(os, func(a, b *parcels.Parcel) int { return cmp.Compare(a.ID, b.ID) })
@@ -577,21 +629,34 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 			continue
 		}
 		g := z.Project(o.Geometry)
-		if g.Bound().Intersects(cb) {
+		if g.Bound().Intersects(hb) {
 			cover = append(cover, g)
 		}
 	}
 	for _, d := range drawn {
-		if len(d.plane) > 0 && d.plane.Bound().Intersects(cb) {
+		if len(d.plane) > 0 && d.plane.Bound().Intersects(hb) {
 			cover = append(cover, d.plane)
 		}
 	}
 	var cu orb.MultiPolygon
-	if len(cover) > 0 {
-		var err error
-		if cu, err = geo.Union(cover...); err != nil {
-			return nil, fmt.Errorf("planning: union of other parcels: %w", err)
+	var cuErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if len(cover) > 0 {
+			cu, cuErr = geo.Union(cover...)
 		}
+	}()
+	cand, err := geo.Difference(orb.MultiPolygon{hull}, U)
+	<-done
+	if err != nil {
+		return nil, fmt.Errorf("planning: hull minus members: %w", err)
+	}
+	if cuErr != nil {
+		return nil, fmt.Errorf("planning: union of other parcels: %w", cuErr)
+	}
+	if len(cand) == 0 {
+		return nil, nil
 	}
 	var rest orb.MultiPolygon
 	for _, c := range cand {
@@ -601,11 +666,18 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 		if geo.PlaneArea(cm) < p.MinPocketAreaM2 {
 			continue
 		}
-		if len(cu) == 0 || !cu.Bound().Intersects(cm.Bound()) {
+		cmb := cm.Bound()
+		var near orb.MultiPolygon
+		for _, q := range cu {
+			if q.Bound().Intersects(cmb) {
+				near = append(near, q)
+			}
+		}
+		if len(near) == 0 {
 			rest = append(rest, cm...)
 			continue
 		}
-		d, err := geo.Difference(cm, cu)
+		d, err := geo.Difference(cm, near)
 		if err != nil {
 			return nil, fmt.Errorf("planning: gap minus other parcels: %w", err)
 		}
@@ -906,6 +978,15 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 		active[worst] = false
 		r.RemoveToPass = append(r.RemoveToPass, pieces[worst].ID)
 	}
+}
+
+// included marks the pieces that touch a member.
+func included(pieces []PieceReport) []bool {
+	sel := make([]bool, len(pieces))
+	for i := range pieces {
+		sel[i] = pieces[i].Included
+	}
+	return sel
 }
 
 // overlapFree reports whether the selected pieces are pairwise disjoint

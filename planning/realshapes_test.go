@@ -134,13 +134,27 @@ func TestRealShapesNeverCrash(t *testing.T) {
 			t.Errorf("block at %d: union %.4f > sum %.4f", seed, r.MembersAreaM2, r.MembersSumAreaM2)
 		}
 		sum := 0.0
+		var inc []orb.MultiPolygon
 		for _, pc := range r.Pieces {
 			if pc.Included {
 				sum += pc.AreaM2
+				inc = append(inc, pc.plane)
 			}
 			if pc.AreaM2 < p.MinPocketAreaM2 && pc.Detected {
 				t.Errorf("block at %d: detected sliver %s of %.3f m²", seed, pc.ID, pc.AreaM2)
 			}
+		}
+		// The leftover figures, summed over disjoint pieces, are those of
+		// the pieces' union: the plane area to rounding, the ellipsoidal
+		// one within 1e-3 m² (the union walks shared edges through other
+		// vertices).
+		if len(inc) > 0 {
+			lu, err := geo.Union(inc...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			approx(t, "leftover vs union of pieces", r.LeftoverAreaM2, geo.PlaneArea(lu), math.Max(1e-6, 1e-12*r.LeftoverAreaM2))
+			approx(t, "ellipsoidal leftover vs union", r.LeftoverEllipsoidalAreaM2, geo.EllipsoidalArea(p.GeoZone().Unproject(lu)), 1e-3)
 		}
 		// Pieces lie outside the members: merged = members + leftover.
 		approx(t, "merged = members + leftover", r.MergedAreaM2, r.MembersAreaM2+r.LeftoverAreaM2, math.Max(1e-3, r.MergedAreaM2*1e-6))
