@@ -889,6 +889,19 @@ func TestZones(t *testing.T) {
 	}
 	problem(t, f.do(t, req{url: "/api/zones/999/report", role: parcels.RolePlanner}), 404)
 	problem(t, f.do(t, req{url: fmt.Sprintf("/api/zones/%d/report?format=pdf", zid), role: parcels.RolePlanner}), 406)
+
+	// A member parcel cannot be deleted while the zone lists it: 409, naming
+	// the zone, in Chinese by default and in English on request.
+	del := req{method: "DELETE", url: fmt.Sprintf("/api/collections/parcels/items/%d", f.parcels[0].ID), role: ed,
+		header: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, f.parcels[0].Version)}}
+	p := problem(t, f.do(t, del), 409)
+	if d := p["detail"].(string); p["code"] != "in_use" || !strings.Contains(d, fmt.Sprint(zid)) || !strings.Contains(d, "甲乙联合改造") || !strings.Contains(d, "移出片区") {
+		t.Errorf("deleting a member: %v", p)
+	}
+	del.header["Accept-Language"] = "en"
+	if p := problem(t, f.do(t, del), 409); !strings.Contains(p["detail"].(string), "remove it from the zone") {
+		t.Errorf("deleting a member, in English: %v", p)
+	}
 }
 
 func TestAnalysis(t *testing.T) {

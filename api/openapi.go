@@ -345,7 +345,7 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 				"responses":   withProblems(obj{"200": featResp("the stored feature")}, "400", "401", "403", "404", "412", "413", "415", "422", "428")},
 			"delete": obj{"summary": "Delete a feature (soft: the history keeps it)", "operationId": "delete" + f, "tags": []string{c.Name},
 				"parameters": []any{paramRef("If-Match")}, "security": secured,
-				"responses": withProblems(obj{"204": obj{"description": "deleted"}}, "401", "403", "404", "412", "428")},
+				"responses": withProblems(obj{"204": obj{"description": "deleted"}}, "401", "403", "404", "409", "412", "428")},
 		}
 	}
 	doc := obj{

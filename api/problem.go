@@ -39,6 +39,7 @@ var problemKinds = map[string]struct {
 	parcels.ENOTFOUND:        {http.StatusNotFound, "Not found", "未找到"},
 	parcels.ECONFLICT:        {http.StatusPreconditionFailed, "Changed by someone else", "已被他人修改"},
 	parcels.EINVALID:         {http.StatusUnprocessableEntity, "Invalid input", "输入无效"},
+	parcels.EINUSE:           {http.StatusConflict, "Still in use", "仍在使用中"},
 	parcels.EUNAUTHORIZED:    {http.StatusUnauthorized, "Authentication required", "需要身份验证"},
 	parcels.EFORBIDDEN:       {http.StatusForbidden, "Not allowed for your role", "您的角色无此权限"},
 	parcels.EINTERNAL:        {http.StatusInternalServerError, "Internal error", "服务器内部错误"},

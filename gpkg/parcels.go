@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/paulmach/orb"
+
 	"landplan/parcels"
 )
 
@@ -209,6 +211,9 @@ func (w *wtx) replaceParcel(old, q *parcels.Parcel, op parcels.Op) error {
 		return err
 	}
 	w.geomChanged(rowKey{parcels.KindParcel, q.ID}, old.Geometry, q.Geometry)
+	if !orb.Equal(old.Geometry, q.Geometry) {
+		w.moved = append(w.moved, q.ID)
+	}
 	w.markPrimary(rowKey{parcels.KindParcel, q.ID}, op, q.Version, old)
 	w.dirty[q.ID] = true
 	if err := w.reassignOn(q.ID); err != nil {
@@ -225,6 +230,13 @@ func (s *Store) DeleteParcel(ctx context.Context, id, version int64, actor strin
 		}
 		if old.Version != version {
 			return parcels.Conflict(parcels.KindParcel, id, version, old.Version)
+		}
+		zs, err := w.zonesWith(id)
+		if err != nil {
+			return err
+		}
+		if len(zs) > 0 {
+			return parcels.MemberOfZones(id, zs)
 		}
 		if err := w.reassignOn(id); err != nil {
 			return err

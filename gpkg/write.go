@@ -63,6 +63,7 @@ type wtx struct {
 	// Consequences to settle before commit.
 	reassign map[int64]bool // buildings whose parcel must be recomputed
 	dirty    map[int64]bool // parcels whose site values must be recomputed
+	moved    []int64        // parcels whose geometry changed: their zones are recomputed
 	primary  map[rowKey]bool
 
 	hist1 []histRec // the write's own rows, in input order
@@ -337,7 +338,7 @@ func (w *wtx) settle() error {
 			return err
 		}
 	}
-	return nil
+	return w.settleZones()
 }
 
 func (w *wtx) bump(m *parcels.Meta) {

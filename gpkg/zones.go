@@ -75,6 +75,45 @@ func (w *wtx) members(z *parcels.Zone) ([]*parcels.Parcel, error) {
 	return out, nil
 }
 
+// zonesWith returns the zones (id and name, by id) that list parcel id as a
+// member.
+func (w *wtx) zonesWith(id int64) ([]parcels.Zone, error) {
+	return queryRows(w.ctx, w.q, `SELECT DISTINCT z.fid, z.name FROM landplan_zone_members m JOIN zones z ON z.fid = m.zone_id
+		WHERE m.parcel_id = ? ORDER BY z.fid`, func(sc scanner) (parcels.Zone, error) {
+		var z parcels.Zone
+		err := sc.Scan(&z.ID, &z.Name)
+		return z, err
+	}, id)
+}
+
+// settleZones recomputes, as a new version, every zone that lists a parcel
+// whose geometry this write changed.
+func (w *wtx) settleZones() error {
+	ids := map[int64]bool{}
+	for _, pid := range w.moved {
+		zs, err := w.zonesWith(pid)
+		if err != nil {
+			return err
+		}
+		for _, z := range zs {
+			ids[z.ID] = true
+		}
+	}
+	for _, id := range sortedIDs(ids) {
+		old, err := w.getZone(id)
+		if err != nil {
+			return err
+		}
+		z := *old
+		w.bump(&z.Meta)
+		if err := w.writeZone(&z, old, false); err != nil {
+			return err
+		}
+		w.hist2 = append(w.hist2, histRec{key: rowKey{parcels.KindZone, id}, op: parcels.OpUpdate, version: z.Version, before: old, after: &z})
+	}
+	return nil
+}
+
 // writeZone inserts (id 0 or a restored id) or updates the zone row and
 // replaces its members and pieces.
 func (w *wtx) writeZone(z *parcels.Zone, old *parcels.Zone, insert bool) error {

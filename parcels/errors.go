@@ -3,6 +3,7 @@ package parcels
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"landplan/geo"
 )
@@ -12,6 +13,7 @@ const (
 	ENOTFOUND     = "not_found"    // no such row, or it was deleted
 	ECONFLICT     = "conflict"     // stale version: someone else changed the row first
 	EINVALID      = "invalid"      // bad input: bad geometry, bad field, unknown member
+	EINUSE        = "in_use"       // the row is still referenced: a parcel that is a member of a live zone
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials
 	EFORBIDDEN    = "forbidden"    // role too weak
 	EINTERNAL     = "internal"     // a fault that is not the caller's
@@ -34,6 +36,19 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%s: %s: %s", e.Code, e.Feature, e.Message)
 	}
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// MemberOfZones is the EINUSE error of deleting parcel id while the zones
+// zs (id and name, by id) list it as a member.
+func MemberOfZones(id int64, zs []Zone) *Error {
+	var en, zh []string
+	for _, z := range zs {
+		en = append(en, fmt.Sprintf("%d (%s)", z.ID, z.Name))
+		zh = append(zh, fmt.Sprintf("%d（%s）", z.ID, z.Name))
+	}
+	return &Error{Code: EINUSE, Feature: fmt.Sprint(id),
+		Message:   fmt.Sprintf("parcel %d is a member of zone %s: remove it from the zone before deleting it", id, strings.Join(en, ", ")),
+		MessageZH: fmt.Sprintf("宗地 %d 是联合改造片区 %s 的成员宗地：请先将其移出片区，再删除", id, strings.Join(zh, "、"))}
 }
 
 // Errorf returns a domain error with an English message; zh is the Chinese message.

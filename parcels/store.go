@@ -23,7 +23,7 @@ import (
 //     footprint and floor area when it changes; a parcel's footprint, floor area,
 //     density, plot ratio and building count when the parcel or any building on
 //     it (before or after the write) changes; a zone's geometry and areas when it
-//     is written. Recomputing another row's derived values bumps that row's
+//     is written or when the geometry of one of its members changes. Recomputing another row's derived values bumps that row's
 //     version and is recorded in the history (OpUpdate, actor of the write).
 //   - Returned rows are complete: Meta, fields, geometry and derived values,
 //     exactly as a later Get returns them.
@@ -45,7 +45,9 @@ type Store interface {
 	// missing or deleted; EINVALID for bad input.
 	UpdateParcel(ctx context.Context, p *Parcel, actor string) (*Parcel, error)
 	// DeleteParcel soft-deletes the parcel at the given version (ECONFLICT when
-	// stale, ENOTFOUND when missing). Buildings on it are reassigned.
+	// stale, ENOTFOUND when missing, EINUSE naming the zones when a live zone
+	// lists it as a member: a zone must not lose land silently). Buildings on
+	// it are reassigned.
 	DeleteParcel(ctx context.Context, id, version int64, actor string) error
 	// ListParcels returns one page of live parcels in ascending id order.
 	ListParcels(ctx context.Context, q Query) (Page[*Parcel], error)

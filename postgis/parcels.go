@@ -79,6 +79,7 @@ func (w *wtx) parcelWritten(p, before *parcels.Parcel, op parcels.Op, moved bool
 	if !moved {
 		return nil
 	}
+	w.moved = append(w.moved, p.ID)
 	return w.reassignAround([]int64{p.ID})
 }
 
@@ -190,6 +191,15 @@ func (db *DB) DeleteParcel(ctx context.Context, id, version int64, actor string)
 		}
 		if err := checkVersion(parcels.KindParcel, id, version, old.Version); err != nil {
 			return err
+		}
+		// Zone writes lock their members FOR SHARE, so no zone can take
+		// this parcel in while it is locked here.
+		zs, err := w.zonesWith(id)
+		if err != nil {
+			return err
+		}
+		if len(zs) > 0 {
+			return parcels.MemberOfZones(id, zs)
 		}
 		if _, err := w.tx.Exec(ctx, `UPDATE parcels SET deleted_at = $2, version = $3, updated_at = $2, updated_by = $4 WHERE id = $1`,
 			id, w.at, old.Version+1, actor); err != nil {

@@ -33,6 +33,9 @@ type wtx struct {
 	preHist map[int64]int
 	// dirty are parcels whose site values must be recomputed before commit.
 	dirty map[int64]bool
+	// moved are parcels whose geometry the write changed: the zones that
+	// list them are recomputed before commit.
+	moved []int64
 	hist  []histRec
 	notes []Change
 }
@@ -70,6 +73,9 @@ func (db *DB) write(ctx context.Context, actor string, fn func(w *wtx) error) er
 		return translate(ctx, err)
 	}
 	if err := w.settle(); err != nil {
+		return translate(ctx, err)
+	}
+	if err := w.settleZones(); err != nil {
 		return translate(ctx, err)
 	}
 	if err := w.flush(); err != nil {

@@ -228,6 +228,55 @@ func loadZoneChildren(ctx context.Context, q pgx.Tx, zs []*parcels.Zone) error {
 	return rows.Err()
 }
 
+// zonesWith returns the live zones (id and name, by id) that list parcel id
+// as a member.
+func (w *wtx) zonesWith(id int64) ([]parcels.Zone, error) {
+	rows, err := w.tx.Query(w.ctx, `SELECT DISTINCT z.id, z.name FROM zone_members m JOIN zones z ON z.id = m.zone_id
+		WHERE m.parcel_id = $1 AND z.deleted_at IS NULL ORDER BY z.id`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (parcels.Zone, error) {
+		var z parcels.Zone
+		err := r.Scan(&z.ID, &z.Name)
+		return z, err
+	})
+}
+
+// settleZones recomputes, as a new version, every live zone that lists a
+// parcel whose geometry this write changed.
+func (w *wtx) settleZones() error {
+	if len(w.moved) == 0 {
+		return nil
+	}
+	rows, err := w.tx.Query(w.ctx, `SELECT DISTINCT z.id FROM zone_members m JOIN zones z ON z.id = m.zone_id
+		WHERE m.parcel_id = ANY($1) AND z.deleted_at IS NULL ORDER BY z.id`, w.moved)
+	if err != nil {
+		return err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		old, _, err := w.lockZone(id, false)
+		if err != nil {
+			return err
+		}
+		z := copyZone(old)
+		z.ID = id
+		attrs, err := w.db.prepZone(z)
+		if err != nil {
+			return err
+		}
+		z.Version, z.CreatedAt = old.Version+1, old.CreatedAt
+		if err := w.saveZone(z, old, attrs, parcels.OpUpdate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // lockZone loads zone id with its children for update.
 func (w *wtx) lockZone(id int64, allowDeleted bool) (*parcels.Zone, bool, error) {
 	var deleted bool

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,6 +139,75 @@ func testZones(t *testing.T, newStore Factory) {
 		WantCode(t, s.DeleteZone(t.Context(), z.ID, z.Version+1, Bob), parcels.ENOTFOUND, "DeleteZone of a deleted zone")
 		// Its member parcels are untouched.
 		checkSameRow(t, "member parcel", MustGetParcel(t, s, p1.ID), p1)
+	})
+
+	t.Run("MemberParcelCannotBeDeleted", func(t *testing.T) {
+		s := newStore(t)
+		p1, p2, _, _ := zoneSite(t, s)
+		z := MustCreateZone(t, s, &parcels.Zone{Name: "川南片区", Status: parcels.ZoneDraft, Members: []int64{p1.ID, p2.ID}})
+		err := s.DeleteParcel(t.Context(), p1.ID, p1.Version, Bob)
+		WantCode(t, err, parcels.EINUSE, "DeleteParcel of a zone member")
+		if err != nil && (!mentions(err, strconv.FormatInt(z.ID, 10)) || !mentions(err, "川南片区")) {
+			t.Errorf("DeleteParcel of a zone member: error %q does not name zone %d (川南片区)", err, z.ID)
+		}
+		checkSameRow(t, "member parcel after the refused delete", MustGetParcel(t, s, p1.ID), p1)
+		checkSameRow(t, "zone after the refused delete", MustGetZone(t, s, z.ID), z)
+		// Out of the zone it can go; so can a member of a deleted zone.
+		up := *z
+		up.Members = []int64{p2.ID}
+		z2, err := s.UpdateZone(t.Context(), &up, Bob)
+		if err != nil {
+			t.Fatalf("UpdateZone: %v", err)
+		}
+		if err := s.DeleteParcel(t.Context(), p1.ID, p1.Version, Bob); err != nil {
+			t.Fatalf("DeleteParcel of a former member: %v", err)
+		}
+		if err := s.DeleteZone(t.Context(), z2.ID, z2.Version, Bob); err != nil {
+			t.Fatalf("DeleteZone: %v", err)
+		}
+		if err := s.DeleteParcel(t.Context(), p2.ID, p2.Version, Bob); err != nil {
+			t.Fatalf("DeleteParcel of a member of a deleted zone: %v", err)
+		}
+	})
+
+	t.Run("MemberGeometryUpdatesZone", func(t *testing.T) {
+		s := newStore(t)
+		p1, p2, _, pieces := zoneSite(t, s)
+		// Members P1 + P2 = 16000 m², piece Y (1000 m², north of P2): 17000.
+		z := MustCreateZone(t, s, &parcels.Zone{Name: "片区", Status: parcels.ZoneDraft, Members: []int64{p1.ID, p2.ID}, Pieces: pieces[1:2]})
+		checkZoneDerived(t, "zone", z, 17000, 16000, 1000)
+		// A change that does not move P1 leaves the zone as it is.
+		renamed := *p1
+		renamed.Name = "更名后的宗地"
+		p1 = MustUpdateParcel(t, s, &renamed, Bob)
+		checkSameRow(t, "zone after a member was renamed", MustGetZone(t, s, z.ID), z)
+		// P1 grows north to y = 90: members 9000 + 8000, union with Y 18000.
+		grown := *p1
+		grown.Geometry = Rect(0, 0, 100, 90)
+		t0 := time.Now()
+		p1 = MustUpdateParcel(t, s, &grown, Bob)
+		t1 := time.Now()
+		z2 := MustGetZone(t, s, z.ID)
+		checkMeta(t, "zone after its member grew", z2.Meta, z.Version+1, Bob, t0, t1)
+		checkZoneDerived(t, "zone after its member grew", z2, 18000, 17000, 1000)
+		checkZoneFields(t, "zone after its member grew", z2, z)
+		h := MustHistory(t, s, parcels.KindZone, z.ID)
+		if n := len(h); n != 2 || h[1].Op != parcels.OpUpdate || h[1].Version != z2.Version || h[1].Actor != Bob {
+			var got []string
+			for _, c := range h {
+				got = append(got, fmt.Sprintf("%s v%d by %s", c.Op, c.Version, c.Actor))
+			}
+			t.Errorf("zone history after its member grew: %v, want create then an update to version %d by %s", got, z2.Version, Bob)
+		}
+		// Restoring P1's first version brings the zone back to 17000.
+		if err := s.Restore(t.Context(), parcels.KindParcel, p1.ID, 1, p1.Version, Alice); err != nil {
+			t.Fatalf("Restore: %v", err)
+		}
+		z3 := MustGetZone(t, s, z.ID)
+		if z3.Version != z2.Version+1 {
+			t.Errorf("zone version after the member was restored: %d, want %d", z3.Version, z2.Version+1)
+		}
+		checkZoneDerived(t, "zone after its member was restored", z3, 17000, 16000, 1000)
 	})
 
 	t.Run("MembersMustExist", func(t *testing.T) {
