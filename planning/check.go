@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"landplan/geo"
 )
 
 // Status is the outcome of one check.
@@ -143,6 +145,13 @@ func leq(a, b float64) bool { return a <= b+relEps*math.Max(1, math.Abs(b)) }
 
 // geq reports a ≥ b up to floating-point noise.
 func geq(a, b float64) bool { return a >= b-relEps*math.Max(1, math.Abs(b)) }
+
+// muLimitM2 is a limit in 亩 as m², rounded to the profile's area precision
+// like the areas it is compared with, so a site registered at exactly the
+// limit (50 亩 = 33 333.33 m²) meets it.
+func (p *Profile) muLimitM2(mu float64) float64 {
+	return roundTo(geo.M2FromMu(mu), p.AreaPrecisionM2)
+}
 
 // roundTo rounds v to a multiple of step (areas to 0.01 m² before they meet a threshold).
 func roundTo(v, step float64) float64 {

@@ -2,6 +2,7 @@ package planning
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,8 @@ type BuildingRow struct {
 	FloorAreaSource string   `json:"floor_area_source"` // declared | footprint×floors | unknown
 	TallStoreys     bool     `json:"tall_storeys"`      // storeys above the FAR storey height: counted twice
 	FARFloorAreaM2  *float64 `json:"far_floor_area_m2"` // floor area as counted for the plot ratio
+	OnSite          bool     `json:"on_site"`           // at least half its footprint on the site: counted
+	OnSiteShare     float64  `json:"on_site_share"`     // footprint on the site / footprint
 }
 
 // IndicatorsReport is the site indicators of clause (四), (五) and (二十二).
@@ -96,7 +99,9 @@ type IndicatorsReport struct {
 	site          orb.MultiPolygon
 	fps, npFps    []orb.MultiPolygon // plane footprints, for the ellipsoidal figures near a threshold
 	zone          geo.Zone
-	lang          string
+	// clause labels of the figures, from the profile, for the text
+	roomsClause, fundsClause string
+	lang                     string
 }
 
 // Indicators computes the site indicators of in and checks them against the
@@ -124,7 +129,8 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 			"park_type %q: must be new_land or redevelopment", in.ParkType)
 	}
 	site := z.Project(in.Site)
-	r := &IndicatorsReport{Profile: p.Name, ZoneEPSG: z.EPSG(), AreaBasis: p.AreaBasis, ParkType: string(in.ParkType), site: site, zone: z}
+	r := &IndicatorsReport{Profile: p.Name, ZoneEPSG: z.EPSG(), AreaBasis: p.AreaBasis, ParkType: string(in.ParkType), site: site, zone: z,
+		roomsClause: p.PropertyRoomsRatio.Clause, fundsClause: p.MaintenanceFundYuanPerM2.Clause}
 	r.SiteAreaM2 = geo.PlaneArea(site)
 	r.SiteAreaMu = geo.MuFromM2(r.SiteAreaM2)
 	r.SiteEllipsoidalAreaM2 = geo.EllipsoidalArea(in.Site)
@@ -151,6 +157,22 @@ func indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 		fp := z.Project(b.Geometry)
 		row := BuildingRow{Label: buildingLabel(b, i), Use: string(b.Use), Floors: b.Floors, HeightM: b.HeightM,
 			FootprintAreaM2: geo.PlaneArea(fp)}
+		// A building belongs to the site it mostly stands on, as the stores
+		// assign a building to the parcel it overlaps most: one that stands
+		// mostly elsewhere adds neither footprint nor floor area here.
+		in, err := onSiteArea(fp, site, row.FootprintAreaM2)
+		if err != nil {
+			return nil, fmt.Errorf("planning: building %s on the site: %w", row.Label, err)
+		}
+		if row.FootprintAreaM2 > 0 {
+			row.OnSiteShare = in / row.FootprintAreaM2
+		}
+		// Half on, half off (at the area precision) still counts here.
+		row.OnSite = geq(roundTo(in, p.AreaPrecisionM2), roundTo(row.FootprintAreaM2-in, p.AreaPrecisionM2))
+		if !row.OnSite {
+			r.Buildings = append(r.Buildings, row)
+			continue
+		}
 		switch {
 		case b.DeclaredFloorAreaM2 > 0:
 			row.FloorAreaM2, row.FloorAreaSource = ptr(b.DeclaredFloorAreaM2), "declared"
@@ -335,6 +357,19 @@ func clippedUnionArea(gs []orb.MultiPolygon, site orb.MultiPolygon) (float64, er
 	return geo.IntersectionArea(u, site)
 }
 
+// onSiteArea is the area of footprint fp (area a) that lies on the site:
+// a, without an overlay, when fp is strictly inside it (the common case).
+func onSiteArea(fp, site orb.MultiPolygon, a float64) (float64, error) {
+	if a <= 0 {
+		return 0, nil
+	}
+	if _, ok := simpleSum([]orb.MultiPolygon{fp}, site); ok {
+		return a, nil
+	}
+	in, err := geo.IntersectionArea(fp, site)
+	return math.Min(a, in), err
+}
+
 func buildingLabel(b *parcels.Building, i int) string {
 	switch {
 	case b.ID != 0 && b.Name != "":
@@ -383,7 +418,8 @@ func (r *IndicatorsReport) siteAreaCheck(p *Profile, in SiteInput) Check {
 		return c
 	}
 	mu := geo.MuFromM2(r.siteAreaBasis)
-	ok := geq(r.siteAreaBasis, geo.M2FromMu(t.Value))
+	// The limit is rounded like the area: 50 亩 is 33 333.33 m² as registered.
+	ok := geq(r.siteAreaBasis, p.muLimitM2(t.Value))
 	c := Check{Rule: "site_area", Clause: t.Clause, Status: statusOf(ok, t), Value: mu, Limit: t.Value, Unit: "亩", Basis: r.AreaBasis}
 	typeZH := map[ParkType]string{ParkNewLand: "招拍挂新建", ParkRedevelopment: "存量用地改造"}[in.ParkType]
 	c.Message = fmt.Sprintf("site area %.2f m² = %.3f mu %s %g mu (%s, %s)", r.siteAreaBasis, mu, cmpWord(ok, ">=", "<"), t.Value, in.ParkType, t.Clause)
@@ -508,7 +544,7 @@ func (r *IndicatorsReport) tallNote(p *Profile) bilingual {
 		zh = fmt.Sprintf("；层高超过 %g 米的楼层加倍计算：%d 幢［%s］", p.FARTallStorey.Value, len(tall), strings.Join(tall, "、"))
 	}
 	if unknownH > 0 {
-		en += fmt.Sprintf(", %d building(s) without height and floors (rule not applied)", unknownH)
+		en += fmt.Sprintf(", %d building(s) without height or floors (rule not applied)", unknownH)
 		zh += fmt.Sprintf("，%d 幢缺少高度或层数（未适用）", unknownH)
 	}
 	return bilingual{en, zh}

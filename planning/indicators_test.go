@@ -32,6 +32,10 @@ func num(tb testing.TB, v any) float64 {
 		return x
 	case int:
 		return float64(x)
+	case *float64:
+		if x != nil {
+			return *x
+		}
 	}
 	tb.Fatalf("value %v (%T) is not a number", v, v)
 	return 0
@@ -309,5 +313,43 @@ func TestIndicatorsEllipsoidalNearShowsPlane(t *testing.T) {
 	c := checkOf(t, r.Checks, "building_density")
 	if !c.Near || !strings.Contains(c.Message, "on plane areas 3500.00 / 10000.00") || !strings.Contains(c.MessageZH, "按平面面积") {
 		t.Errorf("near, ellipsoidal basis: %+v", c)
+	}
+}
+
+// A site registered at exactly 50 亩 (33 333.33 m²: [0,100]×[0,333.3333])
+// meets the 50 亩 minimum: the limit is rounded to 0.01 m² like the area.
+func TestIndicatorsSiteAreaAtTheLimit(t *testing.T) {
+	p := mustProfile(t)
+	r, err := Indicators(p, SiteInput{Site: rect(0, 0, 100, 333.3333), ParkType: ParkRedevelopment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "site area", r.SiteAreaM2, 33333.33, 1e-3)
+	if c := checkOf(t, r.Checks, "site_area"); c.Status != StatusPass {
+		t.Errorf("site of 33333.33 m² = 50 亩: %s, want pass: %s", c.Status, c.MessageZH)
+	}
+}
+
+// A building standing wholly off the site adds nothing to its floor area:
+// site [0,100]², a 1-storey hall [10,60]² (2500 m²) on it and a 10-storey
+// block [500,600]×[0,100] away: plot ratio 2500 / 10000 = 0.25 (fail), and
+// the block is listed with on_site false.
+func TestIndicatorsBuildingsOffSiteNotCounted(t *testing.T) {
+	p := mustProfile(t)
+	r, err := Indicators(p, SiteInput{Site: rect(0, 0, 100, 100), ParkType: ParkRedevelopment, Buildings: []*parcels.Building{
+		bld(1, parcels.UseProduction, 1, 6, []float64{10, 10, 60, 60}),
+		bld(2, parcels.UseDormitory, 10, 30, []float64{500, 0, 600, 100}),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	approx(t, "floor area", num(t, r.FloorAreaM2), 2500, 1e-6)
+	approx(t, "plot ratio", num(t, r.PlotRatio), 0.25, 1e-9)
+	approx(t, "non-production floor share", num(t, r.NonProductionFloorShare), 0, 1e-12)
+	if c := checkOf(t, r.Checks, "plot_ratio"); c.Status != StatusFail {
+		t.Errorf("plot ratio 0.25: %s, want fail", c.Status)
+	}
+	if b := r.Buildings[1]; b.OnSite || b.OnSiteShare != 0 || !r.Buildings[0].OnSite || r.Buildings[0].OnSiteShare != 1 {
+		t.Errorf("on site: %+v / %+v", r.Buildings[0], b)
 	}
 }

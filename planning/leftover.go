@@ -54,7 +54,8 @@ type PieceReport struct {
 	ID              string            `json:"id"`
 	Name            string            `json:"name,omitempty"`
 	Detected        bool              `json:"detected"`
-	Geometry        *geojson.Geometry `json:"geometry"` // lon/lat, after clipping
+	SplitFrom       string            `json:"split_from,omitempty"` // the drawn piece this is one part of
+	Geometry        *geojson.Geometry `json:"geometry"`             // lon/lat, after clipping
 	AreaM2          float64           `json:"area_m2"`
 	AreaMu          float64           `json:"area_mu"`
 	EllipsoidalArea float64           `json:"ellipsoidal_area_m2"`
@@ -140,7 +141,7 @@ type LeftoverReport struct {
 
 	Verdict      string   `json:"verdict"` // eligible | partial | ineligible
 	VerdictZH    string   `json:"verdict_zh"`
-	RemoveToPass []string `json:"remove_to_pass,omitempty"`
+	RemoveToPass []string `json:"remove_to_pass"` // empty when nothing needs removing
 	// RatioAfterRemoval is the leftover ratio once RemoveToPass is removed.
 	RatioAfterRemoval *float64 `json:"ratio_after_removal,omitempty"`
 
@@ -156,19 +157,16 @@ type LeftoverReport struct {
 
 // Zone verdicts.
 //
-// | piece | listed | eligible | counts toward the verdict |
-// |---|---|---|---|
-// | touches a member along a boundary (included) | yes | by the 3 亩 / 10% tests | yes |
-// | touches no member (far, or a corner only) | yes, kind corner | false, reason leftover_touch | no |
-// | drawn wholly inside the members (empty once clipped) | yes, kind sandwiched | false, reason leftover_within_members | no |
+// | piece | eligible | counted in the areas and the ratio |
+// |---|---|---|
+// | touches a member along a boundary (included) | by the 3 亩 / 10% tests | yes |
+// | touches no member (far, or a corner only) | false, reason leftover_touch | no |
+// | drawn wholly inside the members (empty once clipped) | false, reason leftover_within_members | no |
 //
-// The verdict is over the included (candidate) pieces: eligible when every
-// one is eligible, ineligible when none is (or when pieces were given but
-// none is a candidate: nothing can be folded in), partial otherwise. A
-// piece that is not land between the parcels is reported but cannot make a
-// zone partial; an included piece that fails the tests does (issue 5:
-// "verdict = eligible (every piece eligible)"). No pieces at all: eligible,
-// with a no_pieces note.
+// The verdict follows issue 5 to the letter: eligible when every piece is
+// eligible, ineligible when none is, partial otherwise; so a piece drawn
+// away from the members makes the zone partial, and its reason says why.
+// No pieces at all: eligible, with a no_pieces note.
 const (
 	VerdictEligible   = "eligible"
 	VerdictPartial    = "partial"
@@ -208,7 +206,7 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	r := &LeftoverReport{Profile: p.Name, ZoneEPSG: z.EPSG(), AreaBasis: p.AreaBasis, Clause: clause,
 		Denominator: p.LeftoverDenominator.Value, OrReading: p.LeftoverOr.Value,
 		RatioMax: p.LeftoverRatioMax.Value, PieceMaxMu: p.LeftoverPieceMaxMu.Value,
-		Pieces: []PieceReport{}, Groups: []Group{}, Flags: []Flag{}, Notes: []Note{}}
+		Pieces: []PieceReport{}, Groups: []Group{}, Flags: []Flag{}, Notes: []Note{}, RemoveToPass: []string{}}
 
 	mem := make([]orb.MultiPolygon, len(members))
 	for i, m := range members {
@@ -237,8 +235,22 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	if err := warnRegistered(p, pieces, members, in.Others); err != nil {
 		return nil, err
 	}
+	// Drawn pieces are measured first: only those that touch a member are
+	// land the zone claims, so only they keep a detected pocket from
+	// claiming the same land. A drawn piece that touches nothing must not
+	// change the rest of the report.
+	if err := measureTouches(p, pieces, members, mem, memIdx, U); err != nil {
+		return nil, err
+	}
+	nDrawn := len(pieces)
 	if in.Detect {
-		det, err := detectPieces(p, U, members, in.Others, pieces)
+		var claimed []PieceReport
+		for _, pc := range pieces {
+			if pc.Included {
+				claimed = append(claimed, pc)
+			}
+		}
+		det, err := detectPieces(p, U, members, in.Others, claimed)
 		if err != nil {
 			return nil, err
 		}
@@ -264,7 +276,7 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 			specMerged, specErr = geo.Union(append([]orb.MultiPolygon{U}, spec...)...)
 		}
 	}()
-	err = measureTouches(p, pieces, members, mem, memIdx, U)
+	err = measureTouches(p, pieces[nDrawn:], members, mem, memIdx, U)
 	<-specDone
 	if err != nil {
 		return nil, err
@@ -311,6 +323,17 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 			}
 			r.LeftoverAreaM2 = geo.PlaneArea(lu)
 			r.LeftoverEllipsoidalAreaM2 = geo.EllipsoidalArea(z.Unproject(lu))
+			sum := 0.0
+			for _, pc := range pieces {
+				if pc.Included {
+					sum += pc.AreaM2
+				}
+			}
+			if ov := sum - r.LeftoverAreaM2; ov >= p.AreaPrecisionM2 {
+				r.Notes = append(r.Notes, Note{Code: "pieces_overlap", Clause: clause,
+					Message:   fmt.Sprintf("drawn pieces overlap by %.2f m² (Σ piece areas %.2f m² − their union %.2f m²): the overlap is counted once", ov, sum, r.LeftoverAreaM2),
+					MessageZH: fmt.Sprintf("所绘零星地块之间重叠 %.2f 平方米（各块面积之和 %.2f − 并集面积 %.2f），重叠部分只计一次", ov, sum, r.LeftoverAreaM2)})
+			}
 		}
 		if len(inc) == len(spec) {
 			merged, err = specMerged, specErr
@@ -361,18 +384,15 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	}
 	r.Pieces = pieces
 
-	// Verdict, over the candidates (included pieces) only; see Zone verdicts.
-	ne, nc := 0, 0
+	// Verdict, over every piece; see Zone verdicts.
+	ne := 0
 	for _, pc := range pieces {
-		if pc.Included {
-			nc++
-			if pc.Eligible {
-				ne++
-			}
+		if pc.Eligible {
+			ne++
 		}
 	}
 	switch {
-	case ne == nc && (nc > 0 || len(pieces) == 0):
+	case ne == len(pieces):
 		r.Verdict = VerdictEligible
 	case ne == 0:
 		r.Verdict = VerdictIneligible
@@ -395,8 +415,8 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 		r.Flags = []Flag{}
 	}
 	r.Notes = append(r.Notes, Note{Code: "planning_conformity_not_checked", Clause: clause,
-		Message:   "clause (十七) also requires the pieces to conform to the plan (符合规划要求): that is not checked here",
-		MessageZH: "第（十七）条还要求“符合规划要求”，本报告未核查规划符合性"})
+		Message:   fmt.Sprintf("clause %s also requires the pieces to conform to the plan (符合规划要求): that is not checked here", clause),
+		MessageZH: fmt.Sprintf("第%s条还要求“符合规划要求”，本报告未核查规划符合性", clause)})
 	return r, nil
 }
 
@@ -540,9 +560,54 @@ func drawnPieces(p *Profile, in []parcels.Piece, mem []orb.MultiPolygon, idx *in
 			pc.AreaM2 = after
 			pc.Geometry = geojson.NewGeometry(z.Unproject(clipped))
 		}
-		finishPiece(z, pc)
+	}
+	out = splitParts(p, out, used)
+	for i := range out {
+		finishPiece(z, &out[i])
 	}
 	return out, nil
+}
+
+// splitParts makes each part of a multipart piece (drawn so, or cut in two
+// by clipping) a piece of its own, ids ID-1, ID-2… in geometry order: land
+// in two places is two pieces, each of which must touch a member and pass
+// the tests itself.
+func splitParts(p *Profile, pieces []PieceReport, used map[string]bool) []PieceReport {
+	z := p.GeoZone()
+	var out []PieceReport
+	for _, pc := range pieces {
+		if len(pc.plane) <= 1 {
+			out = append(out, pc)
+			continue
+		}
+		parts := make([]PieceReport, len(pc.plane))
+		for k, poly := range pc.plane {
+			g := orb.MultiPolygon{poly}
+			parts[k] = pc
+			parts[k].plane, parts[k].AreaM2 = g, geo.PlaneArea(g)
+			parts[k].Geometry = geojson.NewGeometry(z.Unproject(g))
+			parts[k].SplitFrom = pc.ID
+		}
+		sortByGeometry(parts)
+		ids := make([]string, len(parts))
+		for k := range parts {
+			id := fmt.Sprintf("%s-%d", pc.ID, k+1)
+			for n := 1; used[id]; n++ {
+				id = fmt.Sprintf("%s-%d.%d", pc.ID, k+1, n)
+			}
+			used[id] = true
+			parts[k].ID, ids[k] = id, id
+		}
+		for k := range parts {
+			parts[k].Reasons = append(slices.Clone(pc.Reasons), Reason{Rule: "split", Clause: p.LeftoverRatioMax.Clause, Status: StatusWarn,
+				Numbers:   map[string]float64{"parts": float64(len(parts)), "area_m2": parts[k].AreaM2},
+				Message:   fmt.Sprintf("piece %s consists of %d separate parts, judged one by one as %s", pc.ID, len(parts), strings.Join(ids, ", ")),
+				MessageZH: fmt.Sprintf("地块 %s 由 %d 块互不相连的土地组成，分别计为 %s 逐块判定", pc.ID, len(parts), strings.Join(ids, "、"))})
+			out = append(out, parts[k])
+		}
+	}
+	slices.SortFunc(out, func(a, b PieceReport) int { return cmp.Compare(a.ID, b.ID) })
+	return out
 }
 
 func finishPiece(z geo.Zone, pc *PieceReport) {
@@ -709,19 +774,31 @@ func detectPieces(p *Profile, U orb.MultiPolygon, members []*parcels.Parcel, oth
 	return out, nil
 }
 
-// pieceAdjacency lists pairs of pieces that touch along a boundary or overlap.
+// groupGap is the distance below which two pieces are one piece of land for
+// the 3 亩 test: the minimum pocket width, since a strip narrower than that
+// is never land of its own (detection drops it) — splitting a remnant with
+// a 10 cm cut must not get each half under the limit. A piece must still
+// abut a member within the snapping tolerance to touch it: both choices
+// are the strict ones for the policy.
+func groupGap(p *Profile) float64 {
+	return math.Max(p.SnapToleranceM, p.MinPocketWidthM)
+}
+
+// pieceAdjacency lists pairs of pieces that touch along a boundary (within
+// groupGap) or overlap.
 func pieceAdjacency(p *Profile, pieces []PieceReport) ([][]int, error) {
 	adj := make([][]int, len(pieces))
+	tol := groupGap(p)
 	for i := range pieces {
 		if !pieces[i].Included {
 			continue
 		}
-		bi := pieces[i].plane.Bound().Pad(p.SnapToleranceM)
+		bi := pieces[i].plane.Bound().Pad(tol)
 		for j := i + 1; j < len(pieces); j++ {
 			if !pieces[j].Included || !bi.Intersects(pieces[j].plane.Bound()) {
 				continue
 			}
-			l, err := geo.SharedBoundaryLength(pieces[i].plane, pieces[j].plane, p.SnapToleranceM)
+			l, err := geo.SharedBoundaryLength(pieces[i].plane, pieces[j].plane, tol)
 			if err != nil {
 				return nil, err
 			}
@@ -786,7 +863,7 @@ func buildGroups(p *Profile, pieces []PieceReport, adj [][]int, active []bool) (
 		}
 		gr.AreaM2 = geo.PlaneArea(u)
 		gr.AreaMu = geo.MuFromM2(gr.AreaM2)
-		limit := geo.M2FromMu(p.LeftoverPieceMaxMu.Value)
+		limit := p.muLimitM2(p.LeftoverPieceMaxMu.Value)
 		plane := roundTo(gr.AreaM2, p.AreaPrecisionM2)
 		gr.basisAreaR = plane
 		gr.Near = p.near(plane, limit)
@@ -809,16 +886,16 @@ func (r *LeftoverReport) judge(p *Profile, pc *PieceReport, g int) {
 	if pc.AreaM2 < p.AreaPrecisionM2 {
 		pc.Reasons = append(pc.Reasons, Reason{Rule: "leftover_within_members", Clause: clause, Status: StatusFail,
 			Numbers:   map[string]float64{"drawn_area_m2": pc.DrawnAreaM2, "area_m2": pc.AreaM2},
-			Message:   "the piece lies entirely inside members, nothing left to include (not counted in the verdict)",
-			MessageZH: "该地块完全位于成员宗地范围内，裁剪后无剩余土地可纳入（不计入结论）"})
+			Message:   "the piece lies entirely inside members, nothing left to include",
+			MessageZH: "该地块完全位于成员宗地范围内，裁剪后无剩余土地可纳入"})
 		pc.Eligible = false
 		return
 	}
 	if !pc.Included {
 		pc.Reasons = append(pc.Reasons, Reason{Rule: "leftover_touch", Clause: clause, Status: StatusFail,
 			Numbers:   map[string]float64{"longest_contact_m": pc.longestContact, "min_shared_boundary_m": p.MinSharedBoundaryM},
-			Message:   fmt.Sprintf("the piece touches no member parcel along a boundary (longest contact %.2f m < %.2f m; a corner point is not enough): it is not land between the parcels and can never be folded in (not counted in the verdict)", pc.longestContact, p.MinSharedBoundaryM),
-			MessageZH: fmt.Sprintf("该地块与任何成员宗地均无共用边界（最长接触 %.2f 米 < %.2f 米，仅角点相接不算），不属于“多宗土地之间”的零星地块，不可纳入（不计入结论）", pc.longestContact, p.MinSharedBoundaryM)})
+			Message:   fmt.Sprintf("the piece touches no member parcel along a boundary (longest contact %.2f m < %.2f m; a corner point is not enough): it is not land between the parcels and can never be folded in", pc.longestContact, p.MinSharedBoundaryM),
+			MessageZH: fmt.Sprintf("该地块与任何成员宗地均无共用边界（最长接触 %.2f 米 < %.2f 米，仅角点相接不算），不属于“多宗土地之间”的零星地块，不可纳入", pc.longestContact, p.MinSharedBoundaryM)})
 		pc.Eligible = false
 		return
 	}
@@ -832,13 +909,13 @@ func (r *LeftoverReport) judge(p *Profile, pc *PieceReport, g int) {
 		MessageZH: fmt.Sprintf("%s：与成员宗地 %s 共用边界 %.2f 米，占其周长 %.2f 米的 %s", pc.KindZH, strings.Join(ids, "、"), pc.SharedBoundaryM, pc.PerimeterM, pct(pc.Enclosure))})
 
 	gr := r.Groups[g]
-	limitM2 := geo.M2FromMu(r.PieceMaxMu)
+	limitM2 := p.muLimitM2(r.PieceMaxMu)
 	sizeR := Reason{Rule: "leftover_piece_size", Clause: p.LeftoverPieceMaxMu.Clause, Status: statusOf(gr.WithinMax, p.LeftoverPieceMaxMu),
 		Numbers: map[string]float64{"group_area_m2": gr.basisAreaR, "group_area_mu": geo.MuFromM2(gr.basisAreaR), "limit_mu": r.PieceMaxMu, "limit_m2": limitM2, "margin_m2": limitM2 - gr.basisAreaR}}
 	grp, grpZH := "", ""
 	if len(gr.Pieces) > 1 {
-		grp = fmt.Sprintf(" (group %s of touching pieces %s, measured together)", gr.ID, strings.Join(gr.Pieces, ", "))
-		grpZH = fmt.Sprintf("（与相邻地块 %s 合为 %s 合并计算）", strings.Join(gr.Pieces, "、"), gr.ID)
+		grp = fmt.Sprintf(" (group %s of pieces %s that touch or lie under %.2f m apart, measured together)", gr.ID, strings.Join(gr.Pieces, ", "), groupGap(p))
+		grpZH = fmt.Sprintf("（与相接或间距小于 %.2f 米的地块 %s 合为 %s 合并计算）", groupGap(p), strings.Join(gr.Pieces, "、"), gr.ID)
 	}
 	sizeR.Message = fmt.Sprintf("single piece%s: %.2f m² = %.3f mu %s %g mu (%.2f m²)", grp, gr.basisAreaR, geo.MuFromM2(gr.basisAreaR), cmpWord(gr.WithinMax, "<=", ">"), r.PieceMaxMu, limitM2)
 	sizeR.MessageZH = fmt.Sprintf("单幅面积%s：%.2f 平方米 = %.3f 亩 %s %g 亩（%.2f 平方米）", grpZH, gr.basisAreaR, geo.MuFromM2(gr.basisAreaR), cmpWord(gr.WithinMax, "≤", ">"), r.PieceMaxMu, limitM2)
@@ -913,7 +990,7 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 	if !need {
 		return nil
 	}
-	limit := geo.M2FromMu(r.PieceMaxMu)
+	limit := p.muLimitM2(r.PieceMaxMu)
 	// On the plane basis, the area of a disjoint set of pieces is the sum
 	// of theirs, and removing pieces keeps it disjoint: decide once. (The
 	// ellipsoidal area of a union is not exactly the sum: shared edges are
@@ -967,7 +1044,7 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 			if r.OrReading == OrBoth {
 				ok = small && ratioOK
 			}
-			if !ok && (worst < 0 || pieces[i].AreaM2 > pieces[worst].AreaM2) {
+			if !ok && (worst < 0 || largerPiece(p, pieces[i], pieces[worst])) {
 				worst = i
 			}
 		}
@@ -978,6 +1055,17 @@ func (r *LeftoverReport) removal(p *Profile, pieces []PieceReport, adj [][]int) 
 		active[worst] = false
 		r.RemoveToPass = append(r.RemoveToPass, pieces[worst].ID)
 	}
+}
+
+// largerPiece orders removal candidates: the larger area at the profile's
+// precision first (so float noise between equal pieces does not decide),
+// then the smaller id.
+func largerPiece(p *Profile, a, b PieceReport) bool {
+	ra, rb := roundTo(a.AreaM2, p.AreaPrecisionM2), roundTo(b.AreaM2, p.AreaPrecisionM2)
+	if ra != rb {
+		return ra > rb
+	}
+	return a.ID < b.ID
 }
 
 // included marks the pieces that touch a member.

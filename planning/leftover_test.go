@@ -3,6 +3,7 @@ package planning
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -584,9 +585,10 @@ func TestLeftoverNearMessageMembersDenominator(t *testing.T) {
 }
 
 // A drawn piece far from the members, or wholly inside them, is listed with
-// eligible=false and its reason but is no candidate: it neither makes the
-// zone partial nor lacks a kind. The verdict is over the included pieces.
-func TestLeftoverNonCandidatesDoNotMakePartial(t *testing.T) {
+// eligible=false, its reason and a kind, and is left out of the areas; the
+// verdict is over every piece (issue 5: eligible = every piece eligible),
+// so the zone is partial. Without those two pieces it is eligible.
+func TestLeftoverVerdictCountsEveryPiece(t *testing.T) {
 	p := mustProfile(t)
 	in := LeftoverInput{
 		Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100)), member(2, rect(110, 0, 210, 100))},
@@ -600,8 +602,13 @@ func TestLeftoverNonCandidatesDoNotMakePartial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Verdict != VerdictEligible {
-		t.Errorf("verdict %s, want eligible: the far and inside pieces are no candidates\n%s", r.Verdict, r.Text("en"))
+	if r.Verdict != VerdictPartial || math.Abs(r.LeftoverAreaM2-1000) > 1e-6 {
+		t.Errorf("verdict %s with leftover %.2f m², want partial with 1000 m² (S only)\n%s", r.Verdict, r.LeftoverAreaM2, r.Text("en"))
+	}
+	only := in
+	only.Pieces = in.Pieces[:1]
+	if r2, err := Leftover(p, only); err != nil || r2.Verdict != VerdictEligible {
+		t.Errorf("S alone: verdict %v (%v), want eligible", r2.Verdict, err)
 	}
 	far, inside := findPiece(t, r, "far"), findPiece(t, r, "in")
 	if far.Eligible || far.Included || far.Kind != KindCorner || len(far.Reasons) == 0 {
@@ -647,4 +654,111 @@ func TestLeftoverRemovalOverlappingDrawnPieces(t *testing.T) {
 		t.Fatalf("remove_to_pass = %v", r.RemoveToPass)
 	}
 	approx(t, "ratio after", *r.RatioAfterRemoval, 3000.0/33000, 1e-6)
+}
+
+// Review findings, each with hand-computed figures.
+func TestLeftoverReviewCases(t *testing.T) {
+	p := mustProfile(t)
+	run := func(t *testing.T, in LeftoverInput) *LeftoverReport {
+		t.Helper()
+		r, err := Leftover(p, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	// An L of members [0,200]×[0,100] and [0,100]×[100,200]: its hull pocket
+	// is the triangle (100,100) (200,100) (100,200), 5000 m² = 7.5 亩; ratio
+	// 5000 / 35000 = 14.29 %: ineligible. A drawn triangle inside the pocket
+	// that touches no member must leave D1 and its verdict as they were.
+	t.Run("non-touching drawn piece does not shrink a detected pocket", func(t *testing.T) {
+		l := LeftoverInput{Detect: true, Members: []*parcels.Parcel{member(1, rect(0, 0, 200, 100)), member(2, rect(0, 100, 100, 200))}}
+		base := run(t, l)
+		x := l
+		x.Pieces = []parcels.Piece{piece("X", poly([]orb.Point{{105, 105}, {195, 105}, {105, 195}}))}
+		with := run(t, x)
+		d0, d1 := findPiece(t, base, "D1"), findPiece(t, with, "D1")
+		approx(t, "D1 alone", d0.AreaM2, 5000, 1e-6)
+		approx(t, "D1 beside X", d1.AreaM2, 5000, 1e-6)
+		approx(t, "ratio beside X", with.LeftoverRatio, 5000.0/35000, 1e-12)
+		if d0.Eligible || d1.Eligible || findPiece(t, with, "X").Eligible || with.Verdict != VerdictIneligible {
+			t.Errorf("verdicts: D1 %v/%v, X %v, zone %s; want all ineligible", d0.Eligible, d1.Eligible, findPiece(t, with, "X").Eligible, with.Verdict)
+		}
+	})
+	// A piece of two parts, one against member [0,100]² (1000 m²), one 900 m
+	// away: two pieces M-1 (eligible) and M-2 (touches nothing); only M-1
+	// counts: leftover 1000, merged 11000, zone partial.
+	t.Run("multipart piece is split", func(t *testing.T) {
+		m := append(rect(100, 0, 110, 100), rect(1000, 0, 1010, 100)...)
+		r := run(t, LeftoverInput{Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))}, Pieces: []parcels.Piece{piece("M", m)}})
+		m1, m2 := findPiece(t, r, "M-1"), findPiece(t, r, "M-2")
+		if !m1.Eligible || m2.Eligible || m1.SplitFrom != "M" || m2.SplitFrom != "M" || r.Verdict != VerdictPartial {
+			t.Errorf("M-1 eligible %v, M-2 eligible %v, split from %q/%q, verdict %s", m1.Eligible, m2.Eligible, m1.SplitFrom, m2.SplitFrom, r.Verdict)
+		}
+		approx(t, "leftover", r.LeftoverAreaM2, 1000, 1e-6)
+		approx(t, "merged", r.MergedAreaM2, 11000, 1e-6)
+	})
+	// A 1950 m² remnant [0,130]×[100,115] and a 1948.5 m² one 0.1 m east of
+	// it along member [0,300]×[0,100]: one piece of 3898.5 m² = 5.85 亩 for
+	// the 3 亩 test, ratio 3898.5 / 33898.5 = 11.5 %: both ineligible.
+	t.Run("a 10 cm cut does not make two small pieces", func(t *testing.T) {
+		r := run(t, LeftoverInput{Members: []*parcels.Parcel{member(1, rect(0, 0, 300, 100))},
+			Pieces: []parcels.Piece{piece("P1", rect(0, 100, 130, 115)), piece("P2", rect(130.1, 100, 260, 115))}})
+		if len(r.Groups) != 1 || len(r.Groups[0].Pieces) != 2 || r.Verdict != VerdictIneligible {
+			t.Fatalf("groups %+v, verdict %s; want one group of both, ineligible", r.Groups, r.Verdict)
+		}
+		approx(t, "group", r.Groups[0].AreaM2, 3898.5, 1e-6)
+	})
+	// Two equal 1950 m² pieces side by side: together 3900 m² and 11.5 %,
+	// so one must go; the tie is broken by id, not by float noise: P1.
+	t.Run("removal ties go by id", func(t *testing.T) {
+		r := run(t, LeftoverInput{Members: []*parcels.Parcel{member(1, rect(0, 0, 300, 100))},
+			Pieces: []parcels.Piece{piece("P2", rect(130, 100, 260, 115)), piece("P1", rect(0, 100, 130, 115))}})
+		if fmt.Sprint(r.RemoveToPass) != "[P1]" {
+			t.Errorf("remove_to_pass %v, want [P1]", r.RemoveToPass)
+		}
+	})
+	// Two drawn pieces of 600 m² overlapping by 200 m² along member [0,100]²:
+	// leftover 1000 m² and a note saying the 200 m² is counted once.
+	t.Run("overlapping drawn pieces are noted", func(t *testing.T) {
+		r := run(t, LeftoverInput{Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100))},
+			Pieces: []parcels.Piece{piece("A", rect(100, 0, 110, 60)), piece("B", rect(100, 40, 110, 100))}})
+		approx(t, "leftover", r.LeftoverAreaM2, 1000, 1e-6)
+		found := false
+		for _, n := range r.Notes {
+			if n.Code == "pieces_overlap" && strings.Contains(n.MessageZH, "200.00") && strings.Contains(n.Message, "200.00") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no pieces_overlap note of 200.00 m²: %+v", r.Notes)
+		}
+	})
+}
+
+// English text carries no full-width punctuation (clause labels come from
+// the profile as （十七）): it reads "(十七)".
+func TestEnglishTextPunctuation(t *testing.T) {
+	p := mustProfile(t)
+	lr, err := Leftover(p, LeftoverInput{Members: []*parcels.Parcel{member(1, rect(0, 0, 100, 100)), member(2, rect(110, 0, 210, 100))},
+		Pieces: []parcels.Piece{piece("S", rect(100, 0, 110, 100)), piece("far", rect(300, 300, 310, 310))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ir, err := Indicators(p, SiteInput{Site: rect(0, 0, 300, 300), ParkType: ParkRedevelopment,
+		Buildings: []*parcels.Building{{Meta: parcels.Meta{ID: 1}, Use: parcels.UseProduction, Floors: 2, HeightM: 12, Geometry: rect(10, 10, 110, 110)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, txt := range map[string]string{"leftover": lr.Text("en"), "indicators": ir.Text("en")} {
+		if i := strings.IndexAny(txt, "（）；：，、"); i >= 0 {
+			t.Errorf("%s English text has full-width punctuation at %q:\n%s", name, txt[max(0, i-30):min(len(txt), i+30)], txt)
+		}
+		if !strings.Contains(txt, "(") {
+			t.Errorf("%s English text cites no clause:\n%s", name, txt)
+		}
+	}
+	if zh := lr.Text("zh"); !strings.Contains(zh, "（十七）") {
+		t.Errorf("Chinese text lost its clause label:\n%s", zh)
+	}
 }

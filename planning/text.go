@@ -95,7 +95,25 @@ func (r *LeftoverReport) Text(lang string) string {
 	for _, n := range r.Notes {
 		w("注：%s %s", "Note: %s %s", pick(en, n.Message, n.MessageZH), n.Clause)
 	}
-	return b.String()
+	return englishPunctuation(en, b.String())
+}
+
+// asciiPunct turns the full-width punctuation of clause labels and of the
+// profile's Chinese texts into ASCII for English output.
+var asciiPunct = strings.NewReplacer("（", "(", "）", ")", "；", "; ", "：", ": ", "，", ", ", "、", ", ")
+
+// englishPunctuation returns s with ASCII punctuation when en.
+func englishPunctuation(en bool, s string) string {
+	if !en {
+		return s
+	}
+	return asciiPunct.Replace(s)
+}
+
+// clauseLabel is a profile's clause label, e.g. （五）, with ASCII brackets in
+// English text.
+func clauseLabel(en bool, c string) string {
+	return englishPunctuation(en, c)
 }
 
 // Text renders the indicators for a reviewer.
@@ -103,7 +121,7 @@ func (r *IndicatorsReport) Text(lang string) string {
 	var b strings.Builder
 	r.writeFigures(&b, lang == "en")
 	writeChecks(&b, r.Checks, lang == "en")
-	return b.String()
+	return englishPunctuation(lang == "en", b.String())
 }
 
 // writeFigures writes the measured figures, without the checks.
@@ -126,6 +144,11 @@ func (r *IndicatorsReport) writeFigures(b *strings.Builder, en bool) {
 			if !en {
 				use, src = useZH[use], floorSourceZH[src]
 			}
+			if !x.OnSite {
+				fmt.Fprintf(b, "    %s | %s | %.2f | %s\n", x.Label, orDash(use), x.FootprintAreaM2,
+					fmt.Sprintf(pick(en, "only %.1f%% of its footprint is on the site: it belongs elsewhere and is not counted", "基底仅 %.1f%% 位于场地内，不属本场地，不计入"), x.OnSiteShare*100))
+				continue
+			}
 			fmt.Fprintf(b, "    %s | %s | %.2f | %d | %g | %s (%s) | %s\n", x.Label, orDash(use), x.FootprintAreaM2, x.Floors, x.HeightM,
 				fmtOpt(x.FloorAreaM2, "%.2f"), src, fmtOpt(x.FARFloorAreaM2, "%.2f"))
 		}
@@ -136,14 +159,14 @@ func (r *IndicatorsReport) writeFigures(b *strings.Builder, en bool) {
 		clause string
 	}
 	for _, a := range []amt{
-		{"应配物业管理用房", "property-management rooms required", r.PropertyRoomsRequiredM2, "（五）"},
-		{"其中物业办公用房", "of which office", r.PropertyOfficeRequiredM2, "（五）"},
-		{"其中物业经营用房", "of which business", r.PropertyBusinessRequiredM2, "（五）"},
+		{"应配物业管理用房", "property-management rooms required", r.PropertyRoomsRequiredM2, r.roomsClause},
+		{"其中物业办公用房", "of which office", r.PropertyOfficeRequiredM2, r.roomsClause},
+		{"其中物业经营用房", "of which business", r.PropertyBusinessRequiredM2, r.roomsClause},
 	} {
-		fmt.Fprintf(b, "  %s %s %s\n", pick(en, a.en, a.zh), fmtOpt(a.v, pick(en, "%.2f m²", "%.2f 平方米")), a.clause)
+		fmt.Fprintf(b, "  %s %s %s\n", pick(en, a.en, a.zh), fmtOpt(a.v, pick(en, "%.2f m²", "%.2f 平方米")), clauseLabel(en, a.clause))
 	}
-	fmt.Fprintf(b, "  %s %s；%s %s（二十二）\n", pick(en, "maintenance fund", "物业专项维修资金"), fmtOpt(r.MaintenanceFundYuan, pick(en, "%.2f yuan", "%.2f 元")),
-		pick(en, "warranty deposit", "物业保修金"), fmtOpt(r.WarrantyDepositYuan, pick(en, "%.2f yuan", "%.2f 元")))
+	fmt.Fprintf(b, "  %s %s%s%s %s %s\n", pick(en, "maintenance fund", "物业专项维修资金"), fmtOpt(r.MaintenanceFundYuan, pick(en, "%.2f yuan", "%.2f 元")),
+		pick(en, "; ", "；"), pick(en, "warranty deposit", "物业保修金"), fmtOpt(r.WarrantyDepositYuan, pick(en, "%.2f yuan", "%.2f 元")), clauseLabel(en, r.fundsClause))
 }
 
 func writeChecks(b *strings.Builder, cs []Check, en bool) {

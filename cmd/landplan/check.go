@@ -44,10 +44,20 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	lang := fs.String("lang", "zh", "language of the text report: zh or en")
 	detect := fs.Bool("detect", false, "detect leftover pieces: holes and hull pockets of the members not covered by other parcels")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	// Flags may come after the file too (landplan check zone.geojson --json):
+	// the flag package stops at the first argument that is not a flag.
+	var files []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			return errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return errUsage
 	}
@@ -58,13 +68,13 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(fs.Arg(0))
+	data, err := os.ReadFile(files[0])
 	if err != nil {
 		return err
 	}
 	in, err := parseCheckInput(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		return fmt.Errorf("%s: %w", files[0], err)
 	}
 	var report interface{ Text(string) string }
 	if len(in.members) > 0 {
@@ -75,7 +85,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		report, err = planning.Leftover(p, planning.LeftoverInput{Members: in.members, Pieces: in.pieces, Detect: *detect, Others: in.others})
 	} else {
 		if in.site.Site == nil {
-			return fmt.Errorf("%s: no feature with role member or site: nothing to check", fs.Arg(0))
+			return fmt.Errorf("%s: no feature with role member or site: nothing to check", files[0])
 		}
 		report, err = planning.Indicators(p, in.site)
 	}

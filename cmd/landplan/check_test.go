@@ -60,15 +60,21 @@ func TestCheckZoneText(t *testing.T) {
 		t.Fatalf("%v: %s", err, errb.String())
 	}
 	s := out.String()
-	// S: 1000 m² between the two members; merged 21000 m²; "far" touches nothing.
-	for _, want := range []string{"1000.00 ÷ 21000.00 = 4.76%", "夹心地", "结论：可纳入", "统一终止日期 2045-03-15", "补缴 4 年 258 天"} {
+	// S: 1000 m² between the two members; merged 21000 m²; "far" touches
+	// nothing, so the zone is partial.
+	for _, want := range []string{"1000.00 ÷ 21000.00 = 4.76%", "夹心地", "结论：部分可纳入", "统一终止日期 2045-03-15", "补缴 4 年 258 天"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
 	}
 	out.Reset()
-	if err := runCheck([]string{"--lang", "en", zoneFile(t)}, &out, &errb); err != nil || !strings.Contains(out.String(), "Verdict: eligible") {
+	if err := runCheck([]string{"--lang", "en", zoneFile(t)}, &out, &errb); err != nil || !strings.Contains(out.String(), "Verdict: partial") {
 		t.Errorf("en: %v\n%s", err, out.String())
+	}
+	// Flags after the file work too.
+	out.Reset()
+	if err := runCheck([]string{zoneFile(t), "--json", "--lang", "en"}, &out, &errb); err != nil || !strings.HasPrefix(strings.TrimSpace(out.String()), "{") {
+		t.Errorf("flags after the file: %v\n%s", err, out.String())
 	}
 }
 
@@ -94,7 +100,7 @@ func TestCheckZoneJSON(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if r.Verdict != "eligible" || len(r.Pieces) != 2 || r.Lease.UnifiedEnd != "2045-03-15" {
+	if r.Verdict != "partial" || len(r.Pieces) != 2 || r.Lease.UnifiedEnd != "2045-03-15" {
 		t.Errorf("%+v", r)
 	}
 	if d := r.MergedAreaM2 - 21000; d > 1e-3 || d < -1e-3 {
