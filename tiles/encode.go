@@ -1,0 +1,200 @@
+package tiles
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/simplify"
+)
+
+// Options are the encoder's knobs; DefaultOptions is what the service uses.
+type Options struct {
+	// Extent is the tile's size in tile units (MVT's extent).
+	Extent int
+	// Buffer is how far, in tile units, geometries reach beyond the tile's
+	// edge before they are clipped, so strokes at tile seams join.
+	Buffer int
+	// Pixel is the size of a screen pixel in tile units. MapLibre draws a
+	// vector tile 512 pixels wide, so a pixel is 4096/512 = 8 units.
+	Pixel float64
+	// Simplify is the Douglas–Peucker tolerance in tile units; 0 = none.
+	// Kept below a pixel so simplification never shows.
+	Simplify float64
+}
+
+// DefaultOptions: extent 4096, buffer 64, 8-unit pixels, simplification at
+// a quarter pixel.
+var DefaultOptions = Options{Extent: 4096, Buffer: 64, Pixel: 8, Simplify: 2}
+
+// LayerFeatures are the features of one layer to put into a tile.
+type LayerFeatures struct {
+	Layer    *Layer
+	Features []Feature
+}
+
+// Encode builds the MVT bytes (uncompressed) of tile t from the given
+// layers' features, for the given view. Layers come out in the order given,
+// features by ascending id, attributes by name, so the same input always
+// gives the same bytes (the ETag is a hash of them). It returns the number
+// of features written; a tile with none has no layers (and no bytes).
+//
+// For every feature: project to tile units, drop it when its whole
+// footprint is smaller than a pixel both ways, clip to the buffered tile,
+// simplify, snap to the integer grid (round half to even, as PostGIS's
+// ST_AsMVTGeom does), drop repeated vertices and rings that collapsed, and
+// orient rings as MVT 2.1 wants (exterior positive area in tile units with
+// y down, holes negative).
+func Encode(t Tile, layers []LayerFeatures, view View, opt Options) ([]byte, int, error) {
+	var out mvt.Layers
+	n := 0
+	for _, lf := range layers {
+		fs := slices.Clone(lf.Features)
+		slices.SortFunc(fs, func(a, b Feature) int { return cmp.Compare(a.ID, b.ID) })
+		ml := &mvt.Layer{Name: lf.Layer.Name, Version: 2, Extent: uint32(opt.Extent)}
+		for _, f := range fs {
+			g := TileGeometry(f.Geometry, t, opt)
+			if len(g) == 0 {
+				continue
+			}
+			gf := geojson.NewFeature(g)
+			gf.ID = uint64(f.ID)
+			gf.Properties = propsFor(lf.Layer, f.Props, view)
+			ml.Features = append(ml.Features, gf)
+		}
+		if len(ml.Features) > 0 {
+			out = append(out, ml)
+			n += len(ml.Features)
+		}
+	}
+	if n == 0 {
+		return nil, 0, nil
+	}
+	b, err := mvt.Marshal(out)
+	return b, n, err
+}
+
+// propsFor keeps the layer's fields the view may see; empty strings are
+// left out (MVT has no null, and a missing key reads as null in MapLibre).
+func propsFor(l *Layer, all map[string]any, view View) geojson.Properties {
+	p := geojson.Properties{}
+	for _, f := range l.Fields {
+		if f.Personal && view != ViewFull {
+			continue
+		}
+		v, ok := all[f.Name]
+		if !ok || v == nil || v == "" {
+			continue
+		}
+		p[f.Name] = v
+	}
+	return p
+}
+
+// TileGeometry is a lon/lat multipolygon in tile t's integer units (y down),
+// clipped, simplified and oriented as Encode writes it; nil when nothing of
+// it is left or it is smaller than a pixel.
+func TileGeometry(g orb.MultiPolygon, t Tile, opt Options) orb.MultiPolygon {
+	if len(g) == 0 {
+		return nil
+	}
+	e := float64(opt.Extent)
+	proj := make(orb.MultiPolygon, 0, len(g))
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for _, poly := range g {
+		pp := make(orb.Polygon, 0, len(poly))
+		for _, r := range poly {
+			pr := make(orb.Ring, len(r))
+			for i, p := range r {
+				x, y := tileXY(p, t.Z)
+				pr[i] = orb.Point{(x - float64(t.X)) * e, (y - float64(t.Y)) * e}
+				b = b.Extend(pr[i])
+			}
+			pp = append(pp, pr)
+		}
+		proj = append(proj, pp)
+	}
+	// The whole footprint, not the clipped part: a big parcel whose sliver
+	// reaches into this tile is kept.
+	if b.Max[0]-b.Min[0] < opt.Pixel && b.Max[1]-b.Min[1] < opt.Pixel {
+		return nil
+	}
+	buf := float64(opt.Buffer)
+	box := orb.Bound{Min: orb.Point{-buf, -buf}, Max: orb.Point{e + buf, e + buf}}
+	if !b.Intersects(box) {
+		return nil
+	}
+	if !box.Contains(b.Min) || !box.Contains(b.Max) {
+		proj = clip.MultiPolygon(box, proj)
+	}
+	var dp *simplify.DouglasPeuckerSimplifier
+	if opt.Simplify > 0 {
+		dp = simplify.DouglasPeucker(opt.Simplify)
+	}
+	out := make(orb.MultiPolygon, 0, len(proj))
+	for _, poly := range proj {
+		var op orb.Polygon
+		for i, r := range poly {
+			if dp != nil && len(r) > 4 {
+				r = dp.Ring(r)
+			}
+			r = snapRing(r)
+			if r == nil {
+				if i == 0 {
+					break // exterior gone: its holes go with it
+				}
+				continue
+			}
+			a := signedArea(r)
+			if (i == 0) != (a > 0) {
+				slices.Reverse(r)
+			}
+			op = append(op, r)
+		}
+		if len(op) > 0 {
+			out = append(out, op)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// snapRing rounds to integers, drops repeated vertices, closes the ring and
+// returns nil when fewer than three distinct vertices or no area remain.
+func snapRing(r orb.Ring) orb.Ring {
+	out := make(orb.Ring, 0, len(r)+1)
+	for _, p := range r {
+		q := orb.Point{math.RoundToEven(p[0]), math.RoundToEven(p[1])}
+		if len(out) > 0 && out[len(out)-1] == q {
+			continue
+		}
+		out = append(out, q)
+	}
+	for len(out) > 1 && out[len(out)-1] == out[0] {
+		out = out[:len(out)-1]
+	}
+	if len(out) < 3 {
+		return nil
+	}
+	out = append(out, out[0])
+	if signedArea(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// signedArea is the surveyor's formula in tile units (y down): positive for
+// what MVT calls an exterior ring (clockwise on screen).
+func signedArea(r orb.Ring) float64 {
+	s := 0.0
+	for i := 0; i+1 < len(r); i++ {
+		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+	}
+	return s / 2
+}
