@@ -170,7 +170,7 @@ func TestEncodeDropsSubPixelFeatures(t *testing.T) {
 // Holes come out with negative area, exteriors positive, whatever the
 // input orientation.
 func TestEncodeOrientation(t *testing.T) {
-	outer := orb.Ring{{0, 0}, {0, 40}, {40, 40}, {40, 0}, {0, 0}}   // clockwise in lon/lat: wrong for RFC 7946
+	outer := orb.Ring{{0, 0}, {0, 40}, {40, 40}, {40, 0}, {0, 0}}      // clockwise in lon/lat: wrong for RFC 7946
 	hole := orb.Ring{{10, 10}, {30, 10}, {30, 30}, {10, 30}, {10, 10}} // counter-clockwise: wrong too
 	g := tiles.TileGeometry(orb.MultiPolygon{{outer, hole}}, tiles.Tile{Z: 1, X: 1, Y: 0}, tiles.DefaultOptions)
 	if len(g) != 1 || len(g[0]) != 2 {

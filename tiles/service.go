@@ -1,0 +1,115 @@
+package tiles
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+
+	"github.com/paulmach/orb"
+)
+
+// Service renders tiles of the layers from a Source through a Cache.
+type Service struct {
+	src   Source
+	cache *Cache
+	opt   Options
+
+	mu       sync.Mutex
+	inflight map[Key]*render
+}
+
+// render is one tile being made; concurrent requests for it wait for it
+// instead of reading the same rows again.
+type render struct {
+	done  chan struct{}
+	entry *Entry
+	err   error
+}
+
+// NewService returns a service over src with a cache of cacheBytes (0 =
+// 64 MiB) and DefaultOptions.
+func NewService(src Source, cacheBytes int64) *Service {
+	if cacheBytes <= 0 {
+		cacheBytes = 64 << 20
+	}
+	return &Service{src: src, cache: NewCache(cacheBytes, DefaultOptions), opt: DefaultOptions, inflight: map[Key]*render{}}
+}
+
+// Options returns the encoder options of the service's tiles.
+func (s *Service) Options() Options { return s.opt }
+
+// Cache returns the service's cache (for its statistics).
+func (s *Service) Cache() *Cache { return s.cache }
+
+// Invalidate drops the cached tiles a change within b makes stale.
+func (s *Service) Invalidate(b orb.Bound) int { return s.cache.Invalidate(b) }
+
+// InvalidateAll drops every cached tile.
+func (s *Service) InvalidateAll() { s.cache.InvalidateAll() }
+
+// Tile returns tile t of layer l for view v, from the cache or freshly
+// rendered. The caller checks that t is valid and within l's zoom range.
+// The entry is shared: do not modify it.
+func (s *Service) Tile(ctx context.Context, l *Layer, t Tile, v View) (*Entry, error) {
+	k := Key{Layer: l.Name, Tile: t, View: v}
+	if e, ok := s.cache.Get(k); ok {
+		return e, nil
+	}
+	s.mu.Lock()
+	if r, ok := s.inflight[k]; ok {
+		s.mu.Unlock()
+		select {
+		case <-r.done:
+			return r.entry, r.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	r := &render{done: make(chan struct{})}
+	s.inflight[k] = r
+	s.mu.Unlock()
+
+	r.entry, r.err = s.render(ctx, k, l)
+	s.mu.Lock()
+	delete(s.inflight, k)
+	s.mu.Unlock()
+	close(r.done)
+	return r.entry, r.err
+}
+
+func (s *Service) render(ctx context.Context, k Key, l *Layer) (*Entry, error) {
+	epoch := s.cache.Epoch()
+	fs, err := s.src.Features(ctx, l, k.Tile.BufferedBound(s.opt.Extent, s.opt.Buffer))
+	if err != nil {
+		return nil, err
+	}
+	e, err := MakeEntry(k.Tile, []LayerFeatures{{Layer: l, Features: fs}}, k.View, s.opt)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Put(k, e, epoch)
+	return e, nil
+}
+
+// MakeEntry encodes a tile and prepares what HTTP serves: the gzipped bytes
+// and the ETag.
+func MakeEntry(t Tile, layers []LayerFeatures, v View, opt Options) (*Entry, error) {
+	data, n, err := Encode(t, layers, v, opt)
+	if err != nil {
+		return nil, err
+	}
+	e := &Entry{Data: data, Features: n}
+	sum := sha256.Sum256(data)
+	e.ETag = `"` + hex.EncodeToString(sum[:12]) + `"`
+	if data != nil {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(data) // a bytes.Buffer does not fail
+		zw.Close()
+		e.Gzip = buf.Bytes()
+	}
+	return e, nil
+}
