@@ -49,6 +49,8 @@ var rules = []struct {
 	{pkg: "landplan/parcels", allow: []string{"landplan/geo", "landplan/parcels", "github.com/paulmach/orb"}},
 	{pkg: "landplan/planning", allow: []string{"landplan/geo", "landplan/parcels", "landplan/planning", "github.com/paulmach/orb"},
 		deny: []string{"net/http", "database/sql"}},
+	{pkg: "landplan/tiles", allow: []string{"landplan/geo", "landplan/parcels", "landplan/tiles", "github.com/paulmach/orb"},
+		deny: []string{"net/http", "database/sql"}},
 	{pkg: "landplan/api", deny: []string{"landplan/postgis", "landplan/gpkg", "github.com/jackc/pgx", "modernc.org/sqlite"}},
 	{pkg: "landplan/postgis", deny: []string{"landplan/gpkg", "landplan/api", "modernc.org/sqlite"}},
 	{pkg: "landplan/gpkg", deny: []string{"landplan/postgis", "landplan/api", "github.com/jackc/pgx"}},
