@@ -13,13 +13,14 @@ import (
 // GEOS's CoverageUnion does) and walking what is left into rings; the
 // overlay then only sees the groups' outlines, about half the edges.
 //
-// Cancelling is exact only where the group's polygons do not overlap, so
-// each result is checked: the leftover edges must form rings without
-// branching, exactly one of them a shell, and the polygon they make must
+// Cancelling is exact only where the group's polygons are valid and do not
+// overlap, so each group is checked: its members must pass Validate, the
+// leftover edges must close into rings, and the polygons they make must
 // pass Validate. The winding number of the leftover edges is the sum of the
-// polygons' indicator functions (cancelling keeps the 1-chain), so a valid
-// polygon out means no two of the group overlapped: it is their union. A
-// group that fails any check is handed to the overlay as it came.
+// members' indicator functions (cancelling keeps the 1-chain), so with
+// valid members a valid outline means no two of them overlapped: it is
+// their union. A group that fails any check is handed to the overlay as it
+// came.
 
 // edgeKey is a directed edge.
 type edgeKey struct{ a, b orb.Point }
@@ -122,6 +123,16 @@ func mergeSharedEdges(ps []orb.Polygon) []orb.Polygon {
 // cancelTwins walks the edges of the polygons m that have no twin into
 // rings and returns the polygons they make, if those are valid.
 func cancelTwins(ps []orb.Polygon, m []int32, owner map[edgeKey]int32) ([]orb.Polygon, bool) {
+	// The winding argument needs valid members: a hole outside its shell
+	// or a ring crossing itself counts −1 somewhere, where a neighbour's +1
+	// would cancel and vanish from an outline that still passes Validate.
+	for _, i := range m {
+		for _, q := range Validate(orb.MultiPolygon{ps[i]}) {
+			if !q.Fixable {
+				return nil, false
+			}
+		}
+	}
 	var edges []edgeKey
 	out := map[orb.Point][]int32{} // leftover edges leaving each vertex
 	for _, i := range m {

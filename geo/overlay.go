@@ -69,17 +69,13 @@ func union(gs []orb.MultiPolygon) (orb.MultiPolygon, error) {
 	for _, g := range gs {
 		polys = append(polys, cleanPolygons(g)...)
 	}
-	var parts []boxedPolygon
-	for _, p := range mergeSharedEdges(polys) {
-		if sp, ok := polygonToSF(p); ok && !sp.IsEmpty() {
-			parts = append(parts, boxedPolygon{p: sp, o: p, b: p.Bound()})
-		}
+	merged := mergeSharedEdges(polys)
+	u, err := unionParts(merged)
+	if err != nil && len(merged) != len(polys) {
+		// A safety net: the overlay of the merged outlines failed where
+		// the inputs themselves might not.
+		u, err = unionParts(polys)
 	}
-	if len(parts) == 0 {
-		return nil, nil
-	}
-	hilbertSort(parts)
-	u, err := cascadedUnion(parts)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +86,21 @@ func union(gs []orb.MultiPolygon) (orb.MultiPolygon, error) {
 		}
 	}
 	return cleanResult(out), nil
+}
+
+// unionParts is the cascaded union of cleaned polygons.
+func unionParts(polys []orb.Polygon) ([]boxedPolygon, error) {
+	var parts []boxedPolygon
+	for _, p := range polys {
+		if sp, ok := polygonToSF(p); ok && !sp.IsEmpty() {
+			parts = append(parts, boxedPolygon{p: sp, o: p, b: p.Bound()})
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	hilbertSort(parts)
+	return cascadedUnion(parts)
 }
 
 // boxedPolygon is a polygon with its bound, which the merges test often,
@@ -308,6 +319,9 @@ func covers(u, in []boxedPolygon) bool {
 			continue
 		}
 		pt := orb.Point{xy.X, xy.Y}
+		if !pointInPolygon(pt, op) {
+			continue // PointOnSurface missed: its scan line ran along a near-horizontal edge
+		}
 		found := false
 		for _, q := range u {
 			if q.b.Contains(pt) && pointInPolygon(pt, q.orb()) {

@@ -234,10 +234,18 @@ func validatePolygon(i int, p orb.Polygon, probs []Problem) []Problem {
 			infos[j].ok = false // do not compare it with other holes
 		}
 	}
+	// Holes whose bounds do not meet cannot touch or nest: without this a
+	// courtyard block of 3 600 holes took seconds.
+	bnds := make([]orb.Bound, len(p))
+	for j := 1; j < len(p); j++ {
+		if infos[j].ok {
+			bnds[j] = orb.MultiPoint(infos[j].pts).Bound()
+		}
+	}
 	for j := 1; j < len(p); j++ {
 		for k := j + 1; k < len(p); k++ {
 			a, b := infos[j], infos[k]
-			if !a.ok || !b.ok {
+			if !a.ok || !b.ok || !bnds[j].Intersects(bnds[k]) {
 				continue
 			}
 			x, bad, ts := ringsConflict(a, b)
