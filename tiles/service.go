@@ -106,10 +106,22 @@ func MakeEntry(t Tile, layers []LayerFeatures, v View, opt Options) (*Entry, err
 	e.ETag = `"` + hex.EncodeToString(sum[:12]) + `"`
 	if data != nil {
 		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
+		buf.Grow(len(data)/2 + 64)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
 		zw.Write(data) // a bytes.Buffer does not fail
 		zw.Close()
+		gzipWriters.Put(zw)
 		e.Gzip = buf.Bytes()
 	}
 	return e, nil
 }
+
+// gzipWriters are reused: a deflate writer's state is ~1 MB to allocate.
+// Level 6 (default): the bytes are cached, so the smaller tile is worth
+// the time once (level 1 made the dense demo tile 9% larger, 14.6 kB
+// instead of 13.4 kB, for a ~12% shorter MakeEntry).
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	return zw
+}}

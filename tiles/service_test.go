@@ -24,7 +24,9 @@ var (
 
 // demoStore is a GeoPackage store seeded with the demo area, shared by the
 // tests of this package (they only read it; writers make their own).
-func demoStore(t *testing.T) *gpkg.Store {
+func demoStore(t *testing.T) *gpkg.Store { t.Helper(); return demoStoreB(t) }
+
+func demoStoreB(t testing.TB) *gpkg.Store {
 	t.Helper()
 	seedOnce.Do(func() {
 		seedDir, seedErr = os.MkdirTemp("", "landplan-tiles-")
