@@ -3,6 +3,7 @@ package planning
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -39,16 +40,68 @@ type Dates struct {
 }
 
 // Enterprise is an enterprise in the park (clauses 八, 十三, 十四).
+//
+// Its relation to the park's lead industries (clause 八) is, in this order:
+// its Industry is one of the park's LeadIndustries (同行业); it is declared
+// Chain "upstream" or "downstream" of a lead industry (产业链上下游配套, ChainOf
+// names which, and may be left out when any lead will do); SameIndustry, a
+// relation declared without the industry; else, with its Industry known and
+// the lead industries given, it is unrelated.
+//
+// The per-mu figures (clause 十四) are those of its latest evaluation year, in
+// yuan per mu of land (its land, for a unit in a multi-storey park, as the
+// evaluation apportions it) and tonnes of standard coal (tce) per mu.
+// PerMuClass with MinPerMuClass is the older declared path: the evaluation
+// class (A–D) against a declared minimum class, used only for an enterprise
+// without figures.
 type Enterprise struct {
 	ID              string       `json:"id"`
 	Name            string       `json:"name,omitempty"`
-	Industry        string       `json:"industry,omitempty"`
-	SameIndustry    *bool        `json:"same_industry,omitempty"` // same industry or up/downstream of the park's lead industry
+	Industry        string       `json:"industry,omitempty"`      // 所属行业: a name, or a GB/T 4754 code such as C3411
+	Chain           string       `json:"chain,omitempty"`         // "upstream" | "downstream": 产业链上下游配套 of a lead industry
+	ChainOf         string       `json:"chain_of,omitempty"`      // the lead industry it serves
+	SameIndustry    *bool        `json:"same_industry,omitempty"` // declared: same industry or up/downstream of the park's lead industry
 	Entered         parcels.Date `json:"entered"`                 // 入园
 	Transferred     parcels.Date `json:"transferred"`             // property transferred, if ever
-	PerMuClass      string       `json:"per_mu_class,omitempty"`  // 亩均 evaluation class, e.g. "B"
-	MinPerMuClass   string       `json:"min_per_mu_class,omitempty"`
-	ProductionStart parcels.Date `json:"production_start"` // 投产
+	ProductionStart parcels.Date `json:"production_start"`        // 投产
+
+	TaxYuanPerMu        *float64 `json:"tax_yuan_per_mu,omitempty"`         // 亩均税收
+	ValueAddedYuanPerMu *float64 `json:"value_added_yuan_per_mu,omitempty"` // 亩均工业增加值
+	EnergyTcePerMu      *float64 `json:"energy_tce_per_mu,omitempty"`       // 亩均能耗, tonnes of standard coal
+	PerMuClass          string   `json:"per_mu_class,omitempty"`            // 亩均 evaluation class, e.g. "B"
+	MinPerMuClass       string   `json:"min_per_mu_class,omitempty"`
+}
+
+// Enterprise.Chain values.
+const (
+	ChainUpstream   = "upstream"
+	ChainDownstream = "downstream"
+)
+
+// PerMuStandard is the area's minimum standard (同地区行业最低标准) for one
+// industry, as the city or town publishes it for the evaluation year
+// (clause 十四). Each bound is optional; the figures an enterprise is judged
+// on are those its industry's standard sets. ValueAddedYuanPerTceMin is the
+// Zhejiang 亩均 evaluation's energy indicator (单位能耗增加值), computed as
+// value added per mu ÷ energy per mu.
+//
+// The standards are the caller's, not the profile's: they are published
+// yearly per area (镇街, 开发区) and per industry, so a city's policy
+// profile cannot hold them.
+type PerMuStandard struct {
+	Industry                string   `json:"industry"`
+	Source                  string   `json:"source,omitempty"` // the publication, e.g. its title and year
+	TaxYuanPerMuMin         *float64 `json:"tax_yuan_per_mu_min,omitempty"`
+	ValueAddedYuanPerMuMin  *float64 `json:"value_added_yuan_per_mu_min,omitempty"`
+	EnergyTcePerMuMax       *float64 `json:"energy_tce_per_mu_max,omitempty"`
+	ValueAddedYuanPerTceMin *float64 `json:"value_added_yuan_per_tce_min,omitempty"`
+}
+
+// Payments are the amounts paid into the property funds of clause (二十二).
+// nil means not declared: the check is then unknown.
+type Payments struct {
+	MaintenanceFundYuan *float64 `json:"maintenance_fund_yuan,omitempty"` // 物业专项维修资金
+	WarrantyDepositYuan *float64 `json:"warranty_deposit_yuan,omitempty"` // 物业保修金
 }
 
 // Share is a joint owner's declared share (clause 十八), 0–1.
@@ -67,9 +120,11 @@ type CityProgress struct {
 
 // ParkInput is a park: its site (a polygon, or the union of its site
 // parcels), buildings, declared figures, units, dormitories, dates,
-// enterprises and, optionally, joint owners' shares and city progress. AsOf is
-// the day the report is for: deadlines past it without the event are overdue;
-// zero means no overdue judgement.
+// enterprises with the park's lead industries and the area's per-mu
+// standards, the property funds paid and, optionally, joint owners' shares
+// and city progress. AsOf is the day the report is for: deadlines past it
+// without the event are overdue, and the per-mu window (clause 十四) is
+// judged on it; zero means no overdue judgement and no per-mu judgement.
 type ParkInput struct {
 	SiteInput
 	SiteParcels []*parcels.Parcel `json:"-"`
@@ -77,9 +132,13 @@ type ParkInput struct {
 	Dorms       []DormUnit        `json:"dorms,omitempty"`
 	Dates       Dates             `json:"dates"`
 	Enterprises []Enterprise      `json:"enterprises,omitempty"`
-	JointShares []Share           `json:"joint_shares,omitempty"`
-	City        *CityProgress     `json:"city,omitempty"`
-	AsOf        parcels.Date      `json:"as_of"`
+	// LeadIndustries are the park's 1–2 主导行业和特色产业 (clause 八).
+	LeadIndustries []string        `json:"lead_industries,omitempty"`
+	PerMuStandards []PerMuStandard `json:"per_mu_standards,omitempty"`
+	Payments       Payments        `json:"payments"`
+	JointShares    []Share         `json:"joint_shares,omitempty"`
+	City           *CityProgress   `json:"city,omitempty"`
+	AsOf           parcels.Date    `json:"as_of"`
 }
 
 // ComplianceReport is the park compliance report: the site indicators and
@@ -97,6 +156,9 @@ type ComplianceReport struct {
 func Compliance(p *Profile, in ParkInput) (*ComplianceReport, error) {
 	if p == nil {
 		return nil, fmt.Errorf("planning: no profile")
+	}
+	if err := validatePark(in); err != nil {
+		return nil, err
 	}
 	si := in.SiteInput
 	if len(si.Site) == 0 && len(in.SiteParcels) > 0 {
@@ -123,7 +185,9 @@ func Compliance(p *Profile, in ParkInput) (*ComplianceReport, error) {
 	cs = append(cs, unitCheck(p, in))
 	cs = append(cs, dormChecks(p, in, ind)...)
 	cs = append(cs, r.dateChecks(p, in)...)
+	cs = append(cs, leadIndustriesCheck(p, in.LeadIndustries))
 	cs = append(cs, enterpriseChecks(p, in)...)
+	cs = append(cs, feeChecks(p, in, ind)...)
 	if len(in.JointShares) > 0 {
 		cs = append(cs, sharesCheck(p, in))
 	}
@@ -131,11 +195,88 @@ func Compliance(p *Profile, in ParkInput) (*ComplianceReport, error) {
 		cs = append(cs, cityChecks(p, in.City)...)
 	}
 	sortChecks(cs)
+	// Clause labels come from the profile in its own script ("（八）"); the
+	// English messages cite them with ASCII punctuation ("(八)").
+	for i := range cs {
+		cs[i].Message = enMessagePunct.Replace(cs[i].Message)
+	}
 	r.Checks = cs
 	for _, c := range cs {
 		r.Summary[c.Status]++
 	}
 	return r, nil
+}
+
+// enMessagePunct replaces Chinese punctuation in English messages: clause
+// labels, and ids or industry names a caller wrote in Chinese.
+var enMessagePunct = strings.NewReplacer("（", "(", "）", ")", "，", ", ", "；", "; ", "：", ": ", "、", ", ", "。", ". ",
+	"“", "\"", "”", "\"", "《", "\"", "》", "\"", "【", "[", "】", "]")
+
+// validatePark rejects park inputs that would bend a count or a comparison:
+// an enterprise listed twice (clause 八 counts enterprises), a chain
+// relation outside the vocabulary, a lead industry or a per-mu standard
+// named twice or not at all, negative figures or payments.
+func validatePark(in ParkInput) error {
+	seen := map[string]bool{}
+	for _, e := range in.Enterprises {
+		if e.ID != "" && seen[e.ID] {
+			return parcels.Errorf(parcels.EINVALID, fmt.Sprintf("入园企业 %s 重复列出", e.ID), "enterprise %s is listed twice", e.ID)
+		}
+		seen[e.ID] = true
+		if e.Chain != "" && e.Chain != ChainUpstream && e.Chain != ChainDownstream {
+			return parcels.Errorf(parcels.EINVALID, fmt.Sprintf("企业 %s 的产业链关系 %q 无效：应为 upstream（上游）或 downstream（下游）", e.ID, e.Chain),
+				"enterprise %s: chain %q must be upstream or downstream", e.ID, e.Chain)
+		}
+		for _, m := range perMuMeasures[:3] {
+			if v := m.fig(e); v != nil && !(*v >= 0) {
+				return parcels.Errorf(parcels.EINVALID, fmt.Sprintf("企业 %s 的%s %g 不能为负", e.ID, m.zh, *v), "enterprise %s: %s %g must not be negative", e.ID, m.key, *v)
+			}
+		}
+	}
+	leads := map[string]bool{}
+	for _, l := range in.LeadIndustries {
+		k := normIndustry(l)
+		if k == "" || leads[k] {
+			return parcels.Errorf(parcels.EINVALID, fmt.Sprintf("主导行业 %q 为空或重复", l), "lead industry %q is empty or listed twice", l)
+		}
+		leads[k] = true
+	}
+	stds := map[string]bool{}
+	for _, s := range in.PerMuStandards {
+		k := normIndustry(s.Industry)
+		if k == "" || stds[k] {
+			return parcels.Errorf(parcels.EINVALID, fmt.Sprintf("亩均效益最低标准的行业 %q 为空或重复", s.Industry), "per-mu standard industry %q is empty or listed twice", s.Industry)
+		}
+		stds[k] = true
+		for _, m := range perMuMeasures {
+			if v := m.lim(s); v != nil && !(*v >= 0) {
+				return parcels.Errorf(parcels.EINVALID, fmt.Sprintf("行业 %s 的%s标准 %g 不能为负", s.Industry, m.zh, *v), "per-mu standard %s: %s bound %g must not be negative", s.Industry, m.key, *v)
+			}
+		}
+	}
+	for _, x := range []struct {
+		v      *float64
+		key    string
+		nameZH string
+	}{{in.Payments.MaintenanceFundYuan, "maintenance_fund_yuan", "物业专项维修资金"}, {in.Payments.WarrantyDepositYuan, "warranty_deposit_yuan", "物业保修金"}} {
+		if x.v != nil && !(*x.v >= 0) {
+			return parcels.Errorf(parcels.EINVALID, fmt.Sprintf("已缴%s %g 不能为负", x.nameZH, *x.v), "payments.%s %g must not be negative", x.key, *x.v)
+		}
+	}
+	return nil
+}
+
+// Chinese names of the rules this file adds; the text lists rules by them.
+func init() {
+	for rule, zh := range map[string]string{
+		"lead_industries":  "主导行业数量",
+		"maintenance_fund": "物业专项维修资金",
+		"warranty_deposit": "物业保修金",
+	} {
+		if _, ok := ruleNamesZH[rule]; !ok {
+			ruleNamesZH[rule] = zh
+		}
+	}
 }
 
 func unitCheck(p *Profile, in ParkInput) Check {
@@ -341,50 +482,29 @@ func (r *ComplianceReport) dateChecks(p *Profile, in ParkInput) []Check {
 	return out
 }
 
+// enterpriseChecks judges clauses (八), (十三) and (十四) over the enterprise
+// list.
 func enterpriseChecks(p *Profile, in ParkInput) []Check {
 	et, it, lt, mt := p.EnterprisesMin, p.SameIndustryShareMin, p.TransferLockYears, p.PerMuEvaluationYears
 	if len(in.Enterprises) == 0 {
 		return []Check{
 			unknown("enterprise_count", et, et.Value, "count", "enterprise list"),
-			unknown("same_industry_share", it, it.Value, "ratio", "enterprise list with same_industry"),
-			unknown("transfer_lock", lt, lt.Value, "date", "enterprise list with entry dates"),
-			unknown("per_mu_performance", mt, p.PerMuClasses.Order, "class", "enterprise list with production_start, per_mu_class and min_per_mu_class"),
+			unknownWhy("same_industry_share", it, it.Value, "ratio", missingInput{"enterprise list with industry", "入园企业清单（含所属行业或产业链关系）"}),
+			unknown("transfer_lock", lt, lt.Value, "years", "enterprise list with entry dates"),
+			unknownWhy("per_mu_performance", mt, 0, "count", missingInput{"enterprise list with production_start and per-mu figures", "入园企业清单（含投产日期及亩均效益数据）"}),
 		}
 	}
 	es := append([]Enterprise(nil), in.Enterprises...)
 	sort.SliceStable(es, func(i, j int) bool { return es[i].ID < es[j].ID })
 	var out []Check
+	// "入园企业原则上应在15家以上": 以上 includes the number itself.
 	n := len(es)
 	ok := geq(float64(n), et.Value)
 	c := Check{Rule: "enterprise_count", Clause: et.Clause, Status: statusOf(ok, et), Value: n, Limit: et.Value, Unit: "count"}
 	c.Message = fmt.Sprintf("%d enterprises %s %g %s", n, cmpWord(ok, ">=", "<"), et.Value, et.Clause)
 	c.MessageZH = fmt.Sprintf("入园企业 %d 家 %s %g 家，依据%s：%s", n, cmpWord(ok, "≥", "<"), et.Value, et.Clause, et.TextZH)
 	out = append(out, c)
-
-	same, known := 0, 0
-	var unk []string
-	for _, e := range es {
-		if e.SameIndustry == nil {
-			unk = append(unk, e.ID)
-			continue
-		}
-		known++
-		if *e.SameIndustry {
-			same++
-		}
-	}
-	if len(unk) > 0 {
-		c := unknown("same_industry_share", it, it.Value, "ratio", "same_industry of enterprises "+strings.Join(unk, ", "))
-		c.Subjects = unk
-		out = append(out, c)
-	} else {
-		s := float64(same) / float64(known)
-		ok := geq(s, it.Value)
-		c := Check{Rule: "same_industry_share", Clause: it.Clause, Status: statusOf(ok, it), Value: s, Limit: it.Value, Unit: "ratio"}
-		c.Message = fmt.Sprintf("%d of %d enterprises in the same industry or its chain = %s %s %s %s", same, known, pct(s), cmpWord(ok, ">=", "<"), pct(it.Value), it.Clause)
-		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业 %d 家 ÷ %d 家 = %s %s %s，依据%s：%s", same, known, pct(s), cmpWord(ok, "≥", "<"), pct(it.Value), it.Clause, it.TextZH)
-		out = append(out, c)
-	}
+	out = append(out, sameIndustryCheck(p, in.LeadIndustries, es))
 
 	// Transfer lock: no transfer within 5 years of entering. The lock is a
 	// legal period (民法典 201–203): it starts the day after entering and its
@@ -420,56 +540,484 @@ func enterpriseChecks(p *Profile, in ParkInput) []Check {
 		c.MessageZH = fmt.Sprintf("无入园 %g 年内转让记录；限制期至：%s，依据%s：%s", lt.Value, strings.Join(locks, "，"), lt.Clause, lt.TextZH)
 		out = append(out, c)
 	}
+	return append(out, perMuCheck(p, in, es))
+}
 
-	// 亩均: within N years of production, class not below the area's industry minimum.
+// missingInput is an input a check lacks, named for a client (English, the
+// JSON field names) and for the Chinese text.
+type missingInput struct{ en, zh string }
+
+// unknownWhy is unknown for inputs named here, with their Chinese.
+func unknownWhy(rule string, t Threshold, limit any, unit string, miss ...missingInput) Check {
+	en := make([]string, len(miss))
+	zh := make([]string, len(miss))
+	for i, m := range miss {
+		en[i], zh[i] = m.en, m.zh
+	}
+	return Check{Rule: rule, Clause: t.Clause, Status: StatusUnknown, Limit: limit, Unit: unit, Missing: en,
+		Message:   fmt.Sprintf("%s cannot be checked: missing %s %s", rule, strings.Join(en, "; "), t.Clause),
+		MessageZH: fmt.Sprintf("%s 无法判断：缺少%s，依据%s：%s", ruleZH(rule), strings.Join(zh, "、"), t.Clause, t.TextZH)}
+}
+
+// normIndustry is an industry as compared: trimmed, upper case (codes).
+func normIndustry(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+// industryCode is a GB/T 4754 industry code: an optional section letter and
+// the 2-digit division, 3-digit group or 4-digit class.
+var industryCode = regexp.MustCompile(`^([A-T])?([0-9]{2,4})$`)
+
+// inIndustry reports whether industry x is within industry of: the same name,
+// or for GB/T 4754 codes a code within the other's division or group (C3411
+// is within C34, and so is 3411). Names are compared whole: the caller names
+// industries as the park's plan does.
+func inIndustry(x, of string) bool {
+	x, of = normIndustry(x), normIndustry(of)
+	if x == "" || of == "" {
+		return false
+	}
+	if x == of {
+		return true
+	}
+	mx, mo := industryCode.FindStringSubmatch(x), industryCode.FindStringSubmatch(of)
+	if mx == nil || mo == nil || (mx[1] != "" && mo[1] != "" && mx[1] != mo[1]) {
+		return false
+	}
+	return strings.HasPrefix(mx[2], mo[2])
+}
+
+// leadOf is the lead industry that industry x is within, or "".
+func leadOf(x string, leads []string) string {
+	for _, l := range leads {
+		if inIndustry(x, l) {
+			return l
+		}
+	}
+	return ""
+}
+
+// Relations of an enterprise to the park's lead industries (clause 八).
+const (
+	relLead         = iota // its industry is a lead industry
+	relChain               // declared upstream or downstream of a lead industry
+	relDeclared            // same_industry: true
+	relUnrelated           // known not to be related
+	relNeedLeads           // its industry is known but the lead industries are not
+	relNeedIndustry        // neither industry, chain nor same_industry
+)
+
+// relation places e against the lead industries; why says how, for the
+// report ("C3411 in C34", "upstream of 模具").
+func relation(e Enterprise, leads []string) (rel int, why, whyZH string) {
+	if l := leadOf(e.Industry, leads); e.Industry != "" && l != "" {
+		return relLead, fmt.Sprintf("%s in %s", e.Industry, l), fmt.Sprintf("%s 属 %s", e.Industry, l)
+	}
+	dirZH := map[string]string{ChainUpstream: "上游", ChainDownstream: "下游"}[e.Chain]
+	if e.Chain != "" {
+		switch {
+		case e.ChainOf == "":
+			return relChain, e.Chain + " of a lead industry", "主导行业" + dirZH
+		case len(leads) == 0:
+			return relNeedLeads, "", ""
+		case leadOf(e.ChainOf, leads) != "":
+			return relChain, fmt.Sprintf("%s of %s", e.Chain, e.ChainOf), fmt.Sprintf("%s%s", e.ChainOf, dirZH)
+		}
+		return relUnrelated, fmt.Sprintf("%s of %s, not a lead industry", e.Chain, e.ChainOf), fmt.Sprintf("%s%s，非主导行业", e.ChainOf, dirZH)
+	}
+	if e.SameIndustry != nil {
+		if *e.SameIndustry {
+			return relDeclared, "declared related", "申报为同行业或上下游"
+		}
+		return relUnrelated, "declared unrelated", "申报为非同行业"
+	}
+	switch {
+	case e.Industry == "":
+		return relNeedIndustry, "", ""
+	case len(leads) == 0:
+		return relNeedLeads, "", ""
+	}
+	return relUnrelated, e.Industry + " not a lead industry", e.Industry + " 非主导行业"
+}
+
+// sameIndustryCheck is the share of clause (八): "同行业企业、产业链上下游配套
+// 企业入驻占比在70%以上". The share is of enterprises counted, not of floor
+// area or output: the sentence counts enterprises (入园企业原则上应在15家以上)
+// and the share is of those entering (入驻), and CLAUSES.md lists the
+// enterprise list as its only input. Enterprises whose relation is unknown do
+// not always leave the share unknown: if the related ones alone reach the
+// minimum it passes, and if it fails even with all of them related it fails.
+func sameIndustryCheck(p *Profile, leads []string, es []Enterprise) Check {
+	t := p.SameIndustryShareMin
+	n := len(es)
+	var related, unrelated, unknownIDs, needInd, how, howZH []string
+	needLeads := 0
+	var nLead, nChain, nDecl int
+	for _, e := range es {
+		rel, why, whyZH := relation(e, leads)
+		switch rel {
+		case relLead, relChain, relDeclared:
+			related = append(related, e.ID)
+			how = append(how, fmt.Sprintf("%s (%s)", e.ID, why))
+			howZH = append(howZH, fmt.Sprintf("%s（%s）", e.ID, whyZH))
+			nLead += b2i(rel == relLead)
+			nChain += b2i(rel == relChain)
+			nDecl += b2i(rel == relDeclared)
+		case relUnrelated:
+			unrelated = append(unrelated, fmt.Sprintf("%s (%s)", e.ID, why))
+		case relNeedLeads:
+			unknownIDs = append(unknownIDs, e.ID)
+			needLeads++
+		case relNeedIndustry:
+			unknownIDs = append(unknownIDs, e.ID)
+			needInd = append(needInd, e.ID)
+		}
+	}
+	unk := len(unknownIDs)
+	lo := float64(len(related)) / float64(n)
+	hi := float64(len(related)+unk) / float64(n)
+	parts := fmt.Sprintf("%d in the lead industries, %d declared upstream or downstream, %d declared related", nLead, nChain, nDecl)
+	partsZH := fmt.Sprintf("主导行业 %d 家，上下游配套 %d 家，申报同行业 %d 家", nLead, nChain, nDecl)
+	leadsEN, leadsZH := "lead industries not given", "未给出主导行业"
+	if len(leads) > 0 {
+		leadsEN, leadsZH = "lead industries "+strings.Join(leads, ", "), "主导行业 "+strings.Join(leads, "、")
+	}
+	var miss []missingInput
+	if needLeads > 0 {
+		miss = append(miss, missingInput{"lead_industries", "园区主导行业和特色产业"})
+	}
+	if len(needInd) > 0 {
+		miss = append(miss, missingInput{"industry, chain or same_industry of enterprises " + strings.Join(needInd, ", "),
+			fmt.Sprintf("企业 %s 的所属行业或产业链关系", strings.Join(needInd, "、"))})
+	}
+	c := Check{Rule: "same_industry_share", Clause: t.Clause, Limit: t.Value, Unit: "ratio"}
+	switch {
+	case unk == 0:
+		ok := geq(lo, t.Value)
+		c.Status, c.Value = statusOf(ok, t), lo
+		c.Message = fmt.Sprintf("%d of %d enterprises in the lead industries or their chain = %s %s %s (%s; %s) %s",
+			len(related), n, pct(lo), cmpWord(ok, ">=", "<"), pct(t.Value), parts, leadsEN, t.Clause)
+		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业 %d 家 ÷ 入园企业 %d 家 = %s %s %s（%s；%s），依据%s：%s",
+			len(related), n, pct(lo), cmpWord(ok, "≥", "<"), pct(t.Value), partsZH, leadsZH, t.Clause, t.TextZH)
+		if !ok {
+			c.Subjects = unrelated
+		}
+	case geq(lo, t.Value):
+		c.Status, c.Value = StatusPass, lo
+		c.Missing = missingEN(miss)
+		c.Message = fmt.Sprintf("%d of %d enterprises in the lead industries or their chain = %s >= %s even with the %d of unknown relation unrelated (%s; %s) %s",
+			len(related), n, pct(lo), pct(t.Value), unk, parts, leadsEN, t.Clause)
+		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业 %d 家 ÷ 入园企业 %d 家 = %s ≥ %s，另 %d 家关系不明也不影响结论（%s；%s），依据%s：%s",
+			len(related), n, pct(lo), pct(t.Value), unk, partsZH, leadsZH, t.Clause, t.TextZH)
+	case !geq(hi, t.Value):
+		c.Status, c.Value, c.Subjects = statusOf(false, t), hi, unrelated
+		c.Missing = missingEN(miss)
+		c.Message = fmt.Sprintf("at most (%d + %d of unknown relation) of %d enterprises in the lead industries or their chain = %s < %s (%s; %s) %s",
+			len(related), unk, n, pct(hi), pct(t.Value), parts, leadsEN, t.Clause)
+		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业至多 (%d + 关系不明 %d) 家 ÷ 入园企业 %d 家 = %s < %s（%s；%s），依据%s：%s",
+			len(related), unk, n, pct(hi), pct(t.Value), partsZH, leadsZH, t.Clause, t.TextZH)
+	default:
+		c = unknownWhy("same_industry_share", t, t.Value, "ratio", miss...)
+		c.Subjects = unknownIDs
+		c.Message = fmt.Sprintf("%s; %d of %d enterprises related so far: the share lies between %s and %s, around %s %s",
+			strings.TrimSuffix(c.Message, " "+t.Clause), len(related), n, pct(lo), pct(hi), pct(t.Value), t.Clause)
+		c.MessageZH = fmt.Sprintf("%s。已确认同行业及上下游配套企业 %d 家，入园企业 %d 家：占比介于 %s 与 %s 之间，跨越 %s",
+			c.MessageZH, len(related), n, pct(lo), pct(hi), pct(t.Value))
+	}
+	if len(how) > 0 && c.Status != StatusUnknown {
+		c.Message += "; related: " + strings.Join(how, ", ")
+		c.MessageZH += "；其中：" + strings.Join(howZH, "、")
+	}
+	if len(unrelated) > 0 && c.Status != StatusUnknown {
+		c.Message += "; unrelated: " + strings.Join(unrelated, ", ")
+	}
+	return c
+}
+
+func missingEN(miss []missingInput) []string {
+	var out []string
+	for _, m := range miss {
+		out = append(out, m.en)
+	}
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// leadIndustriesCheck: "一般选择1-2个…主导行业和特色产业" — a warning above
+// the profile's maximum, as the text says "generally".
+func leadIndustriesCheck(p *Profile, leads []string) Check {
+	t := p.LeadIndustriesMax
+	if len(leads) == 0 {
+		return unknownWhy("lead_industries", t, t.Value, "count", missingInput{"lead_industries", "园区主导行业和特色产业"})
+	}
+	n := len(leads)
+	ok := leq(float64(n), t.Value)
+	c := Check{Rule: "lead_industries", Clause: t.Clause, Status: statusOf(ok, t), Value: n, Limit: t.Value, Unit: "count"}
+	c.Message = fmt.Sprintf("lead industries: %d (%s) %s %g (generally; %s)", n, strings.Join(leads, ", "), cmpWord(ok, "<=", ">"), t.Value, t.Clause)
+	c.MessageZH = fmt.Sprintf("主导行业和特色产业 %d 个（%s）%s %g 个，依据%s：%s", n, strings.Join(leads, "、"), cmpWord(ok, "≤", ">"), t.Value, t.Clause, t.TextZH)
+	return c
+}
+
+// perMuMeasure is one figure of the 亩均 evaluation compared with the area's
+// industry standard: a minimum (higher is better) or, for energy, a maximum.
+type perMuMeasure struct {
+	key, en, zh, unit, unitZH, format string
+	max                               bool
+	fig                               func(Enterprise) *float64
+	lim                               func(PerMuStandard) *float64
+}
+
+var perMuMeasures = []perMuMeasure{
+	{"tax_yuan_per_mu", "tax", "亩均税收", "yuan/mu", "元/亩", "%.2f", false,
+		func(e Enterprise) *float64 { return e.TaxYuanPerMu }, func(s PerMuStandard) *float64 { return s.TaxYuanPerMuMin }},
+	{"value_added_yuan_per_mu", "value added", "亩均工业增加值", "yuan/mu", "元/亩", "%.2f", false,
+		func(e Enterprise) *float64 { return e.ValueAddedYuanPerMu }, func(s PerMuStandard) *float64 { return s.ValueAddedYuanPerMuMin }},
+	{"energy_tce_per_mu", "energy", "亩均能耗", "tce/mu", "吨标准煤/亩", "%.3f", true,
+		func(e Enterprise) *float64 { return e.EnergyTcePerMu }, func(s PerMuStandard) *float64 { return s.EnergyTcePerMuMax }},
+	{"value_added_yuan_per_tce", "value added per energy", "单位能耗工业增加值", "yuan/tce", "元/吨标准煤", "%.2f", false,
+		func(e Enterprise) *float64 {
+			// (value added / mu) ÷ (tce / mu); no energy used is no limit to meet.
+			if e.ValueAddedYuanPerMu == nil || e.EnergyTcePerMu == nil {
+				return nil
+			}
+			if *e.EnergyTcePerMu == 0 {
+				return ptr(math.Inf(1))
+			}
+			return ptr(*e.ValueAddedYuanPerMu / *e.EnergyTcePerMu)
+		}, func(s PerMuStandard) *float64 { return s.ValueAddedYuanPerTceMin }},
+}
+
+// perMuStandardFor is the most specific standard whose industry contains x.
+func perMuStandardFor(x string, ss []PerMuStandard) *PerMuStandard {
+	var best *PerMuStandard
+	for i := range ss {
+		if inIndustry(x, ss[i].Industry) && (best == nil || len(normIndustry(ss[i].Industry)) > len(normIndustry(best.Industry))) {
+			best = &ss[i]
+		}
+	}
+	return best
+}
+
+// perMuCheck judges clause (十四): "投产两年内企业不低于同地区行业最低标准".
+// Only enterprises in their first N years of production on AsOf are judged
+// (from the production start through the last day of the period, counted as
+// for the transfer lock). Each is judged on its per-mu figures against its
+// industry's standard (PerMuStandards): below any bound the standard sets is
+// below the minimum; a figure the standard bounds but the enterprise lacks
+// leaves it unknown. Without figures, the declared class path (per_mu_class
+// against min_per_mu_class, best first in the profile's order) is used. The
+// check fails when any enterprise is below its minimum, and is unknown when
+// none is but some could not be judged.
+func perMuCheck(p *Profile, in ParkInput, es []Enterprise) Check {
+	mt := p.PerMuEvaluationYears
+	if in.AsOf.IsZero() {
+		return unknownWhy("per_mu_performance", mt, 0, "count", missingInput{"as_of date", "核查基准日"})
+	}
 	rank := map[string]int{}
 	for i, k := range p.PerMuClasses.Order {
 		rank[k] = i
 	}
-	// Only enterprises in their first N years of production are judged: from
-	// the production start through the last day of the period (as for the
-	// transfer lock), on AsOf. Without AsOf or a production start nobody can
-	// be placed in or out of the window.
-	var pmBad, pmBadZH, pmMiss, pmOK []string
+	var bad, badZH, good, goodZH, missStart, missFig, missInd, missStd []string
+	var missFigOf []string // "e1: energy_tce_per_mu"
+	var missFigOfZH []string
+	outside, within := 0, 0
 	for _, e := range es {
-		if e.ProductionStart.IsZero() || in.AsOf.IsZero() {
-			pmMiss = append(pmMiss, e.ID)
+		if e.ProductionStart.IsZero() {
+			missStart = append(missStart, e.ID)
 			continue
 		}
-		if in.AsOf.Before(e.ProductionStart.Time) || in.AsOf.After(lockEnd(e.ProductionStart.Time, mt.Value)) {
-			continue // not yet producing, or past its evaluation years
-		}
-		cr, ok1 := rank[e.PerMuClass]
-		mr, ok2 := rank[e.MinPerMuClass]
-		if !ok1 || !ok2 {
-			pmMiss = append(pmMiss, e.ID)
+		end := lockEnd(e.ProductionStart.Time, mt.Value)
+		if in.AsOf.Before(e.ProductionStart.Time) || in.AsOf.After(end) {
+			outside++ // not yet producing, or past its evaluation years
 			continue
 		}
-		if cr > mr {
-			pmBad = append(pmBad, fmt.Sprintf("%s (%s below %s)", e.ID, e.PerMuClass, e.MinPerMuClass))
-			pmBadZH = append(pmBadZH, fmt.Sprintf("%s（%s 类，低于 %s 类）", e.ID, e.PerMuClass, e.MinPerMuClass))
-		} else {
-			pmOK = append(pmOK, e.ID)
+		within++
+		hasFig := e.TaxYuanPerMu != nil || e.ValueAddedYuanPerMu != nil || e.EnergyTcePerMu != nil
+		if !hasFig {
+			cr, ok1 := rank[e.PerMuClass]
+			mr, ok2 := rank[e.MinPerMuClass]
+			if !ok1 || !ok2 {
+				missFig = append(missFig, e.ID)
+				continue
+			}
+			if cr > mr {
+				bad = append(bad, fmt.Sprintf("%s (class %s below %s)", e.ID, e.PerMuClass, e.MinPerMuClass))
+				badZH = append(badZH, fmt.Sprintf("%s（%s 类，低于 %s 类）", e.ID, e.PerMuClass, e.MinPerMuClass))
+			} else {
+				good = append(good, fmt.Sprintf("%s (class %s, minimum %s)", e.ID, e.PerMuClass, e.MinPerMuClass))
+				goodZH = append(goodZH, fmt.Sprintf("%s（%s 类，最低 %s 类）", e.ID, e.PerMuClass, e.MinPerMuClass))
+			}
+			continue
+		}
+		if e.Industry == "" {
+			missInd = append(missInd, e.ID)
+			continue
+		}
+		std := perMuStandardFor(e.Industry, in.PerMuStandards)
+		if std == nil {
+			missStd = appendOnce(missStd, e.Industry)
+			continue
+		}
+		var parts, partsZH, lack []string
+		below := false
+		for _, m := range perMuMeasures {
+			lim := m.lim(*std)
+			if lim == nil {
+				continue
+			}
+			v := m.fig(e)
+			if v == nil {
+				lack = append(lack, m.key)
+				continue
+			}
+			ok := geq(*v, *lim)
+			sym, symZH := cmpWord(ok, ">=", "<"), cmpWord(ok, "≥", "<")
+			if m.max {
+				ok = leq(*v, *lim)
+				sym, symZH = cmpWord(ok, "<=", ">"), cmpWord(ok, "≤", ">")
+			}
+			below = below || !ok
+			parts = append(parts, fmt.Sprintf("%s "+m.format+" %s "+m.format+" %s", m.en, *v, sym, *lim, m.unit))
+			partsZH = append(partsZH, fmt.Sprintf("%s "+m.format+" %s "+m.format+" %s", m.zh, *v, symZH, *lim, m.unitZH))
+		}
+		if len(parts) == 0 && len(lack) == 0 {
+			missStd = appendOnce(missStd, e.Industry) // a standard without a bound
+			continue
+		}
+		src := std.Industry
+		if std.Source != "" {
+			src += ", " + std.Source
+		}
+		detail := fmt.Sprintf("%s (%s; standard %s)", e.ID, strings.Join(parts, ", "), src)
+		detailZH := fmt.Sprintf("%s（%s；标准 %s）", e.ID, strings.Join(partsZH, "，"), strings.ReplaceAll(src, ", ", "，"))
+		switch {
+		case below:
+			bad, badZH = append(bad, detail), append(badZH, detailZH)
+		case len(lack) > 0:
+			missFigOf = append(missFigOf, fmt.Sprintf("%s of %s", strings.Join(lack, ", "), e.ID))
+			var zh []string
+			for _, k := range lack {
+				for _, m := range perMuMeasures {
+					if m.key == k {
+						zh = append(zh, m.zh)
+					}
+				}
+			}
+			missFigOfZH = append(missFigOfZH, fmt.Sprintf("企业 %s 的%s", e.ID, strings.Join(zh, "、")))
+		default:
+			good, goodZH = append(good, detail), append(goodZH, detailZH)
 		}
 	}
-	switch {
-	case len(pmBad) > 0:
-		c := Check{Rule: "per_mu_performance", Clause: mt.Clause, Status: statusOf(false, mt), Value: len(pmBad), Limit: p.PerMuClasses.Order, Unit: "class", Subjects: pmBad}
-		c.Message = fmt.Sprintf("%d enterprises below their industry's per-mu minimum (classes best first %s): %s %s", len(pmBad), strings.Join(p.PerMuClasses.Order, ">"), strings.Join(pmBad, "; "), mt.Clause)
-		c.MessageZH = fmt.Sprintf("%d 家企业亩均效益低于同地区行业最低标准（分类由高到低 %s）：%s，依据%s：%s", len(pmBad), strings.Join(p.PerMuClasses.Order, ">"), strings.Join(pmBadZH, "；"), mt.Clause, mt.TextZH)
-		out = append(out, c)
-	case len(pmMiss) > 0:
-		what := "production_start, per_mu_class and min_per_mu_class of enterprises " + strings.Join(pmMiss, ", ")
-		if in.AsOf.IsZero() {
-			what = "as_of date"
+	window := fmt.Sprintf("%d enterprises within %g years of production on %s, %d outside, %d without a production start", within, mt.Value, in.AsOf, outside, len(missStart))
+	windowZH := fmt.Sprintf("截至 %s 投产 %g 年内 %d 家，不在期内 %d 家，缺投产日期 %d 家", in.AsOf, mt.Value, within, outside, len(missStart))
+	if len(bad) > 0 {
+		c := Check{Rule: "per_mu_performance", Clause: mt.Clause, Status: statusOf(false, mt), Value: len(bad), Limit: 0, Unit: "count", Subjects: bad}
+		c.Message = fmt.Sprintf("%d enterprises below their industry's per-mu minimum: %s (%s) %s", len(bad), strings.Join(bad, "; "), window, mt.Clause)
+		c.MessageZH = fmt.Sprintf("%d 家企业亩均效益低于同地区行业最低标准：%s（%s），依据%s：%s", len(bad), strings.Join(badZH, "；"), windowZH, mt.Clause, mt.TextZH)
+		return c
+	}
+	var miss []missingInput
+	if len(missStart) > 0 {
+		miss = append(miss, missingInput{"production_start of enterprises " + strings.Join(missStart, ", "), fmt.Sprintf("企业 %s 的投产日期", strings.Join(missStart, "、"))})
+	}
+	if len(missFig) > 0 {
+		miss = append(miss, missingInput{"per-mu figures (tax_yuan_per_mu, value_added_yuan_per_mu, energy_tce_per_mu) or per_mu_class with min_per_mu_class of enterprises " + strings.Join(missFig, ", "),
+			fmt.Sprintf("企业 %s 的亩均效益数据（亩均税收、亩均工业增加值、亩均能耗）或亩均效益分类及最低分类", strings.Join(missFig, "、"))})
+	}
+	if len(missInd) > 0 {
+		miss = append(miss, missingInput{"industry of enterprises " + strings.Join(missInd, ", "), fmt.Sprintf("企业 %s 的所属行业", strings.Join(missInd, "、"))})
+	}
+	if len(missStd) > 0 {
+		miss = append(miss, missingInput{"per_mu_standards for industries " + strings.Join(missStd, ", "), fmt.Sprintf("行业 %s 的同地区亩均效益最低标准", strings.Join(missStd, "、"))})
+	}
+	for i := range missFigOf {
+		miss = append(miss, missingInput{missFigOf[i], missFigOfZH[i]})
+	}
+	if len(miss) > 0 {
+		c := unknownWhy("per_mu_performance", mt, 0, "count", miss...)
+		c.Subjects = append(append(append([]string(nil), missStart...), missFig...), missInd...)
+		if len(good) > 0 {
+			c.Message = strings.TrimSuffix(c.Message, " "+mt.Clause) + fmt.Sprintf("; at or above the minimum: %s %s", strings.Join(good, "; "), mt.Clause)
+			c.MessageZH += "；已达标：" + strings.Join(goodZH, "；")
 		}
-		c := unknown("per_mu_performance", mt, p.PerMuClasses.Order, "class", what)
-		c.Subjects = pmMiss
-		out = append(out, c)
-	default:
-		c := Check{Rule: "per_mu_performance", Clause: mt.Clause, Status: StatusPass, Value: 0, Limit: p.PerMuClasses.Order, Unit: "class"}
-		c.Message = fmt.Sprintf("all %d enterprises within %g years of production at or above their industry's per-mu minimum %s", len(pmOK), mt.Value, mt.Clause)
-		c.MessageZH = fmt.Sprintf("投产 %g 年内的 %d 家企业亩均效益均不低于同地区行业最低标准，依据%s：%s", mt.Value, len(pmOK), mt.Clause, mt.TextZH)
+		return c
+	}
+	c := Check{Rule: "per_mu_performance", Clause: mt.Clause, Status: StatusPass, Value: 0, Limit: 0, Unit: "count"}
+	if len(good) == 0 {
+		c.Message = fmt.Sprintf("no enterprise within %g years of production on %s (%d outside) %s", mt.Value, in.AsOf, outside, mt.Clause)
+		c.MessageZH = fmt.Sprintf("截至 %s 无投产 %g 年内的企业（不在期内 %d 家），依据%s：%s", in.AsOf, mt.Value, outside, mt.Clause, mt.TextZH)
+		return c
+	}
+	c.Message = fmt.Sprintf("all %d enterprises within %g years of production at or above their industry's per-mu minimum: %s (%s) %s", len(good), mt.Value, strings.Join(good, "; "), window, mt.Clause)
+	c.MessageZH = fmt.Sprintf("投产 %g 年内的 %d 家企业亩均效益均不低于同地区行业最低标准：%s（%s），依据%s：%s", mt.Value, len(good), strings.Join(goodZH, "；"), windowZH, mt.Clause, mt.TextZH)
+	return c
+}
+
+func appendOnce(xs []string, x string) []string {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
+
+// feeChecks judges clause (二十二): the maintenance fund and the warranty
+// deposit are due per m² of floor area (以上均按建筑面积计算), on the total
+// floor area of the indicators (declared, else the buildings'). A payment
+// not declared leaves its check unknown, with the amount due as the limit.
+func feeChecks(p *Profile, in ParkInput, ind *IndicatorsReport) []Check {
+	rows := []struct {
+		rule     string
+		t        Threshold
+		paid     *float64
+		key      string
+		en, zh   string
+		paidName string
+	}{
+		{"maintenance_fund", p.MaintenanceFundYuanPerM2, in.Payments.MaintenanceFundYuan, "payments.maintenance_fund_yuan", "maintenance fund", "物业专项维修资金", "已缴物业专项维修资金金额"},
+		{"warranty_deposit", p.WarrantyDepositYuanPerM2, in.Payments.WarrantyDepositYuan, "payments.warranty_deposit_yuan", "warranty deposit", "物业保修金", "已缴物业保修金金额"},
+	}
+	var out []Check
+	for _, r := range rows {
+		var due *float64
+		if ind.FloorAreaM2 != nil {
+			due = ptr(math.Round(*ind.FloorAreaM2*r.t.Value*100) / 100) // to the fen
+		}
+		var miss []missingInput
+		if r.paid == nil {
+			miss = append(miss, missingInput{r.key, r.paidName})
+		}
+		if due == nil {
+			miss = append(miss, missingInput{"total floor area", "总建筑面积"})
+		}
+		if len(miss) > 0 {
+			var lim any
+			if due != nil {
+				lim = *due
+			}
+			c := unknownWhy(r.rule, r.t, lim, "yuan", miss...)
+			if due != nil {
+				c.Message = strings.TrimSuffix(c.Message, " "+r.t.Clause) + fmt.Sprintf("; due %.2f yuan = floor area %.2f m² × %g yuan/m² %s", *due, *ind.FloorAreaM2, r.t.Value, r.t.Clause)
+				c.MessageZH += fmt.Sprintf("；应缴 %.2f 元 = 建筑面积 %.2f 平方米 × %g 元/平方米", *due, *ind.FloorAreaM2, r.t.Value)
+			}
+			out = append(out, c)
+			continue
+		}
+		ok := geq(*r.paid, *due)
+		c := Check{Rule: r.rule, Clause: r.t.Clause, Status: statusOf(ok, r.t), Value: *r.paid, Limit: *due, Unit: "yuan"}
+		short, shortZH := "", ""
+		if !ok {
+			short, shortZH = fmt.Sprintf(", short by %.2f yuan", *due-*r.paid), fmt.Sprintf("，差 %.2f 元", *due-*r.paid)
+		}
+		c.Message = fmt.Sprintf("%s paid %.2f yuan %s due %.2f yuan = floor area %.2f m² (%s) × %g yuan/m²%s %s",
+			r.en, *r.paid, cmpWord(ok, ">=", "<"), *due, *ind.FloorAreaM2, ind.FloorAreaSource, r.t.Value, short, r.t.Clause)
+		c.MessageZH = fmt.Sprintf("%s已缴 %.2f 元 %s 应缴 %.2f 元 = 建筑面积 %.2f 平方米（%s）× %g 元/平方米%s，依据%s：%s",
+			r.zh, *r.paid, cmpWord(ok, "≥", "<"), *due, *ind.FloorAreaM2, floorSourceZH[ind.FloorAreaSource], r.t.Value, shortZH, r.t.Clause, r.t.TextZH)
 		out = append(out, c)
 	}
 	return out
@@ -531,6 +1079,9 @@ func (r *ComplianceReport) Text(lang string) string {
 	} else {
 		fmt.Fprintf(&b, "汇总：%s %d，%s %d，%s %d，%s %d\n", StatusPass.ZH(), r.Summary[StatusPass], StatusFail.ZH(), r.Summary[StatusFail],
 			StatusWarn.ZH(), r.Summary[StatusWarn], StatusUnknown.ZH(), r.Summary[StatusUnknown])
+	}
+	if en {
+		return enMessagePunct.Replace(b.String())
 	}
 	return b.String()
 }

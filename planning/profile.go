@@ -125,12 +125,16 @@ type Profile struct {
 
 	ConstructionStartMonths    Threshold `json:"construction_start_months"`
 	CompletionAcceptanceMonths Threshold `json:"completion_acceptance_months"`
-	EnterprisesMin             Threshold `json:"enterprises_min"`
-	SameIndustryShareMin       Threshold `json:"same_industry_share_min"`
-	AdmissionPublicityDays     Threshold `json:"admission_publicity_days"`
-	TransferLockYears          Threshold `json:"transfer_lock_years"`
-	PerMuEvaluationYears       Threshold `json:"per_mu_evaluation_years"`
-	PerMuClasses               Classes   `json:"per_mu_classes"`
+	// LeadIndustriesMax: a park "generally" chooses 1–2 lead industries
+	// (主导行业和特色产业); the cap also keeps the same-industry share honest,
+	// since declaring every enterprise's industry a lead would pass it.
+	LeadIndustriesMax      Threshold `json:"lead_industries_max"`
+	EnterprisesMin         Threshold `json:"enterprises_min"`
+	SameIndustryShareMin   Threshold `json:"same_industry_share_min"`
+	AdmissionPublicityDays Threshold `json:"admission_publicity_days"`
+	TransferLockYears      Threshold `json:"transfer_lock_years"`
+	PerMuEvaluationYears   Threshold `json:"per_mu_evaluation_years"`
+	PerMuClasses           Classes   `json:"per_mu_classes"`
 
 	LeftoverRatioMax    Threshold `json:"leftover_ratio_max"`
 	LeftoverPieceMaxMu  Threshold `json:"leftover_piece_max_mu"`

@@ -33,6 +33,7 @@ func TestLoadProfileLinhai(t *testing.T) {
 		{"property", p.PropertyRoomsRatio, 0.003, "（五）", StatusFail},
 		{"start", p.ConstructionStartMonths, 6, "（六）", StatusFail},
 		{"acceptance", p.CompletionAcceptanceMonths, 24, "（六）", StatusFail},
+		{"lead industries", p.LeadIndustriesMax, 2, "（八）", StatusWarn},
 		{"enterprises", p.EnterprisesMin, 15, "（八）", StatusFail},
 		{"same industry", p.SameIndustryShareMin, 0.70, "（八）", StatusFail},
 		{"publicity", p.AdmissionPublicityDays, 7, "（十）", StatusFail},
