@@ -822,12 +822,14 @@ func perMuCheck(p *Profile, in ParkInput, es []Enterprise) Check {
 		rank[k] = i
 	}
 	var bad, badZH, good, goodZH, missStart, missFig, missInd, missStd []string
-	var missFigOf []string // "e1: energy_tce_per_mu"
+	var unkIDs []string    // enterprises that could not be judged
+	var missFigOf []string // "energy_tce_per_mu of e1"
 	var missFigOfZH []string
 	outside, within := 0, 0
 	for _, e := range es {
 		if e.ProductionStart.IsZero() {
 			missStart = append(missStart, e.ID)
+			unkIDs = append(unkIDs, e.ID)
 			continue
 		}
 		end := lockEnd(e.ProductionStart.Time, mt.Value)
@@ -842,6 +844,7 @@ func perMuCheck(p *Profile, in ParkInput, es []Enterprise) Check {
 			mr, ok2 := rank[e.MinPerMuClass]
 			if !ok1 || !ok2 {
 				missFig = append(missFig, e.ID)
+				unkIDs = append(unkIDs, e.ID)
 				continue
 			}
 			if cr > mr {
@@ -855,11 +858,13 @@ func perMuCheck(p *Profile, in ParkInput, es []Enterprise) Check {
 		}
 		if e.Industry == "" {
 			missInd = append(missInd, e.ID)
+			unkIDs = append(unkIDs, e.ID)
 			continue
 		}
 		std := perMuStandardFor(e.Industry, in.PerMuStandards)
 		if std == nil {
 			missStd = appendOnce(missStd, e.Industry)
+			unkIDs = append(unkIDs, e.ID)
 			continue
 		}
 		var parts, partsZH, lack []string
@@ -886,6 +891,7 @@ func perMuCheck(p *Profile, in ParkInput, es []Enterprise) Check {
 		}
 		if len(parts) == 0 && len(lack) == 0 {
 			missStd = appendOnce(missStd, e.Industry) // a standard without a bound
+			unkIDs = append(unkIDs, e.ID)
 			continue
 		}
 		src := std.Industry
@@ -899,6 +905,7 @@ func perMuCheck(p *Profile, in ParkInput, es []Enterprise) Check {
 			bad, badZH = append(bad, detail), append(badZH, detailZH)
 		case len(lack) > 0:
 			missFigOf = append(missFigOf, fmt.Sprintf("%s of %s", strings.Join(lack, ", "), e.ID))
+			unkIDs = append(unkIDs, e.ID)
 			var zh []string
 			for _, k := range lack {
 				for _, m := range perMuMeasures {
@@ -939,7 +946,7 @@ func perMuCheck(p *Profile, in ParkInput, es []Enterprise) Check {
 	}
 	if len(miss) > 0 {
 		c := unknownWhy("per_mu_performance", mt, 0, "count", miss...)
-		c.Subjects = append(append(append([]string(nil), missStart...), missFig...), missInd...)
+		c.Subjects = unkIDs
 		if len(good) > 0 {
 			c.Message = strings.TrimSuffix(c.Message, " "+mt.Clause) + fmt.Sprintf("; at or above the minimum: %s %s", strings.Join(good, "; "), mt.Clause)
 			c.MessageZH += "；已达标：" + strings.Join(goodZH, "；")

@@ -490,7 +490,7 @@ func TestPerMuFiguresAgainstStandards(t *testing.T) {
 		t.Errorf("window: %s", c.Message)
 	}
 	c = run(p1, p4, p5, p6, p8)
-	if c.Status != StatusUnknown || len(c.Missing) != 1 || c.Missing[0] != "energy_tce_per_mu of p4" {
+	if c.Status != StatusUnknown || len(c.Missing) != 1 || c.Missing[0] != "energy_tce_per_mu of p4" || strings.Join(c.Subjects, ",") != "p4" {
 		t.Errorf("p4 lacks energy: %s %v", c.Status, c.Missing)
 	}
 	if !strings.Contains(c.MessageZH, "企业 p4 的亩均能耗") {
@@ -504,7 +504,7 @@ func TestPerMuFiguresAgainstStandards(t *testing.T) {
 	}
 	// An industry without a standard, and one without an industry.
 	c = run(p1, Enterprise{ID: "t1", Industry: "纺织", ProductionStart: start, TaxYuanPerMu: f64(1)}, Enterprise{ID: "t2", ProductionStart: start, TaxYuanPerMu: f64(1)})
-	if c.Status != StatusUnknown || strings.Join(c.Missing, "|") != "industry of enterprises t2|per_mu_standards for industries 纺织" {
+	if c.Status != StatusUnknown || strings.Join(c.Missing, "|") != "industry of enterprises t2|per_mu_standards for industries 纺织" || strings.Join(c.Subjects, ",") != "t1,t2" {
 		t.Errorf("no standard: %s %v", c.Status, c.Missing)
 	}
 	// No energy used: value added per tce has no limit to meet.
