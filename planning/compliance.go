@@ -648,7 +648,7 @@ func relation(e Enterprise, leads []string) (rel int, why, whyZH string) {
 func sameIndustryCheck(p *Profile, leads []string, es []Enterprise) Check {
 	t := p.SameIndustryShareMin
 	n := len(es)
-	var related, unrelated, unknownIDs, needInd, how, howZH []string
+	var related, unrelated, unrelatedZH, unknownIDs, needInd, how, howZH []string
 	needLeads := 0
 	var nLead, nChain, nDecl int
 	for _, e := range es {
@@ -663,6 +663,7 @@ func sameIndustryCheck(p *Profile, leads []string, es []Enterprise) Check {
 			nDecl += b2i(rel == relDeclared)
 		case relUnrelated:
 			unrelated = append(unrelated, fmt.Sprintf("%s (%s)", e.ID, why))
+			unrelatedZH = append(unrelatedZH, fmt.Sprintf("%s（%s）", e.ID, whyZH))
 		case relNeedLeads:
 			unknownIDs = append(unknownIDs, e.ID)
 			needLeads++
@@ -688,32 +689,40 @@ func sameIndustryCheck(p *Profile, leads []string, es []Enterprise) Check {
 		miss = append(miss, missingInput{"industry, chain or same_industry of enterprises " + strings.Join(needInd, ", "),
 			fmt.Sprintf("企业 %s 的所属行业或产业链关系", strings.Join(needInd, "、"))})
 	}
+	// Who counted and who did not, shown before the clause that ends a message.
+	var dEN, dZH string
+	if len(how) > 0 {
+		dEN, dZH = "; related: "+strings.Join(how, ", "), "；同行业及上下游配套："+strings.Join(howZH, "、")
+	}
+	if len(unrelated) > 0 {
+		dEN, dZH = dEN+"; unrelated: "+strings.Join(unrelated, ", "), dZH+"；非同行业及上下游配套："+strings.Join(unrelatedZH, "、")
+	}
 	c := Check{Rule: "same_industry_share", Clause: t.Clause, Limit: t.Value, Unit: "ratio"}
 	switch {
 	case unk == 0:
 		ok := geq(lo, t.Value)
 		c.Status, c.Value = statusOf(ok, t), lo
-		c.Message = fmt.Sprintf("%d of %d enterprises in the lead industries or their chain = %s %s %s (%s; %s) %s",
-			len(related), n, pct(lo), cmpWord(ok, ">=", "<"), pct(t.Value), parts, leadsEN, t.Clause)
-		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业 %d 家 ÷ 入园企业 %d 家 = %s %s %s（%s；%s），依据%s：%s",
-			len(related), n, pct(lo), cmpWord(ok, "≥", "<"), pct(t.Value), partsZH, leadsZH, t.Clause, t.TextZH)
+		c.Message = fmt.Sprintf("%d of %d enterprises in the lead industries or their chain = %s %s %s (%s; %s)%s %s",
+			len(related), n, pct(lo), cmpWord(ok, ">=", "<"), pct(t.Value), parts, leadsEN, dEN, t.Clause)
+		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业 %d 家 ÷ 入园企业 %d 家 = %s %s %s（%s；%s）%s，依据%s：%s",
+			len(related), n, pct(lo), cmpWord(ok, "≥", "<"), pct(t.Value), partsZH, leadsZH, dZH, t.Clause, t.TextZH)
 		if !ok {
 			c.Subjects = unrelated
 		}
 	case geq(lo, t.Value):
 		c.Status, c.Value = StatusPass, lo
 		c.Missing = missingEN(miss)
-		c.Message = fmt.Sprintf("%d of %d enterprises in the lead industries or their chain = %s >= %s even with the %d of unknown relation unrelated (%s; %s) %s",
-			len(related), n, pct(lo), pct(t.Value), unk, parts, leadsEN, t.Clause)
-		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业 %d 家 ÷ 入园企业 %d 家 = %s ≥ %s，另 %d 家关系不明也不影响结论（%s；%s），依据%s：%s",
-			len(related), n, pct(lo), pct(t.Value), unk, partsZH, leadsZH, t.Clause, t.TextZH)
+		c.Message = fmt.Sprintf("%d of %d enterprises in the lead industries or their chain = %s >= %s even with the %d of unknown relation unrelated (%s; %s)%s %s",
+			len(related), n, pct(lo), pct(t.Value), unk, parts, leadsEN, dEN, t.Clause)
+		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业 %d 家 ÷ 入园企业 %d 家 = %s ≥ %s，另 %d 家关系不明也不影响结论（%s；%s）%s，依据%s：%s",
+			len(related), n, pct(lo), pct(t.Value), unk, partsZH, leadsZH, dZH, t.Clause, t.TextZH)
 	case !geq(hi, t.Value):
 		c.Status, c.Value, c.Subjects = statusOf(false, t), hi, unrelated
 		c.Missing = missingEN(miss)
-		c.Message = fmt.Sprintf("at most (%d + %d of unknown relation) of %d enterprises in the lead industries or their chain = %s < %s (%s; %s) %s",
-			len(related), unk, n, pct(hi), pct(t.Value), parts, leadsEN, t.Clause)
-		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业至多 (%d + 关系不明 %d) 家 ÷ 入园企业 %d 家 = %s < %s（%s；%s），依据%s：%s",
-			len(related), unk, n, pct(hi), pct(t.Value), partsZH, leadsZH, t.Clause, t.TextZH)
+		c.Message = fmt.Sprintf("at most (%d + %d of unknown relation) of %d enterprises in the lead industries or their chain = %s < %s (%s; %s)%s %s",
+			len(related), unk, n, pct(hi), pct(t.Value), parts, leadsEN, dEN, t.Clause)
+		c.MessageZH = fmt.Sprintf("同行业及上下游配套企业至多（%d + 关系不明 %d）家 ÷ 入园企业 %d 家 = %s < %s（%s；%s）%s，依据%s：%s",
+			len(related), unk, n, pct(hi), pct(t.Value), partsZH, leadsZH, dZH, t.Clause, t.TextZH)
 	default:
 		c = unknownWhy("same_industry_share", t, t.Value, "ratio", miss...)
 		c.Subjects = unknownIDs
@@ -721,13 +730,6 @@ func sameIndustryCheck(p *Profile, leads []string, es []Enterprise) Check {
 			strings.TrimSuffix(c.Message, " "+t.Clause), len(related), n, pct(lo), pct(hi), pct(t.Value), t.Clause)
 		c.MessageZH = fmt.Sprintf("%s。已确认同行业及上下游配套企业 %d 家，入园企业 %d 家：占比介于 %s 与 %s 之间，跨越 %s",
 			c.MessageZH, len(related), n, pct(lo), pct(hi), pct(t.Value))
-	}
-	if len(how) > 0 && c.Status != StatusUnknown {
-		c.Message += "; related: " + strings.Join(how, ", ")
-		c.MessageZH += "；其中：" + strings.Join(howZH, "、")
-	}
-	if len(unrelated) > 0 && c.Status != StatusUnknown {
-		c.Message += "; unrelated: " + strings.Join(unrelated, ", ")
 	}
 	return c
 }

@@ -321,7 +321,10 @@ func TestSameIndustryShareFromLeadIndustries(t *testing.T) {
 		!strings.Contains(c.Message, "7 in the lead industries, 2 declared upstream or downstream, 1 declared related") {
 		t.Errorf("message: %s", c.Message)
 	}
-	if !strings.Contains(c.MessageZH, "10 家 ÷ 入园企业 15 家 = 66.67%") {
+	if !strings.HasSuffix(c.Message, "unrelated: g (C3511 not a lead industry), h (D3411 not a lead industry), k (upstream of 纺织, not a lead industry), n (纺织 not a lead industry), o (电子 not a lead industry) (八)") {
+		t.Errorf("message ends with the unrelated and the clause: %s", c.Message)
+	}
+	if !strings.Contains(c.MessageZH, "10 家 ÷ 入园企业 15 家 = 66.67%") || !strings.Contains(c.MessageZH, "非同行业及上下游配套：g（C3511 非主导行业）") {
 		t.Errorf("message_zh: %s", c.MessageZH)
 	}
 	if c := checkOf(t, r.Checks, "lead_industries"); c.Status != StatusPass || num(t, c.Value) != 2 {
