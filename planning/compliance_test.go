@@ -640,6 +640,7 @@ func TestComplianceEnglishHasNoChinesePunctuation(t *testing.T) {
 		if en := r.Text("en"); cjkPunct(en) {
 			t.Errorf("%s: Chinese punctuation in the English text:\n%s", name, en)
 		}
+		zhTextClean(t, name, r.Text("zh"), "U", "R", "S")
 	}
 }
 
