@@ -211,4 +211,7 @@ var ruleNamesZH = map[string]string{
 	"leftover_piece_size":        "单幅面积",
 	"leftover_ratio":             "累计面积比例",
 	"leftover_within_members":    "位于成员宗地内",
+	"lead_industries":            "主导行业数量",
+	"maintenance_fund":           "物业专项维修资金",
+	"warranty_deposit":           "物业保修金",
 }

@@ -266,19 +266,6 @@ func validatePark(in ParkInput) error {
 	return nil
 }
 
-// Chinese names of the rules this file adds; the text lists rules by them.
-func init() {
-	for rule, zh := range map[string]string{
-		"lead_industries":  "主导行业数量",
-		"maintenance_fund": "物业专项维修资金",
-		"warranty_deposit": "物业保修金",
-	} {
-		if _, ok := ruleNamesZH[rule]; !ok {
-			ruleNamesZH[rule] = zh
-		}
-	}
-}
-
 func unitCheck(p *Profile, in ParkInput) Check {
 	t := p.UnitMinFloorAreaM2
 	if len(in.Units) == 0 {
