@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -31,7 +32,11 @@ FILE is a GeoJSON FeatureCollection (lon/lat, CRS84) whose features carry a
   building  a building footprint (id, name, use: production|office|dormitory|canteen|service|other,
             floors (whole), height_m, declared_floor_area_m2)
 With members, site and building features are not checked (a note on stderr says so).
-With members it prints the clause (十七) zone report, else the site indicators.
+With members it prints the clause (十七) zone report, else the site indicators; a
+collection with a top-level "park" member (the park's declared figures as the API's
+POST /api/analysis/compliance takes them: units, dorms, dates, enterprises,
+lead_industries, per_mu_standards, payments, joint_shares, city, as_of) gets the
+park compliance report instead, its site and buildings taken from the features.
 `
 
 // runCheck implements "landplan check": it reads the file, runs the planning
@@ -87,7 +92,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		if in.site.Site == nil {
 			return fmt.Errorf("%s: no feature with role member or site: nothing to check", files[0])
 		}
-		report, err = planning.Indicators(p, in.site)
+		if in.park != nil {
+			report, err = planning.Compliance(p, in.parkInput())
+		} else {
+			report, err = planning.Indicators(p, in.site)
+		}
 	}
 	if err != nil {
 		return describe(err)
@@ -114,6 +123,29 @@ type checkInput struct {
 	members, others []*parcels.Parcel
 	pieces          []parcels.Piece
 	site            planning.SiteInput
+	park            *planning.ParkInput // the collection's "park" member, when present
+}
+
+// parkInput is the park with its site, buildings, park type and declared
+// figures from the site and building features (the features win where the
+// park member repeats a figure).
+func (in *checkInput) parkInput() planning.ParkInput {
+	pi := *in.park
+	pi.Site, pi.Buildings = in.site.Site, in.site.Buildings
+	if in.site.ParkType != "" {
+		pi.ParkType = in.site.ParkType
+	}
+	d, f := &pi.Declared, in.site.Declared
+	for _, x := range []struct{ dst, src **float64 }{
+		{&d.FloorAreaM2, &f.FloorAreaM2}, {&d.NonProductionFloorAreaM2, &f.NonProductionFloorAreaM2},
+		{&d.NonProductionLandAreaM2, &f.NonProductionLandAreaM2}, {&d.SelfHeldNonProductionM2, &f.SelfHeldNonProductionM2},
+		{&d.PropertyOfficeM2, &f.PropertyOfficeM2}, {&d.PropertyBusinessM2, &f.PropertyBusinessM2},
+	} {
+		if *x.src != nil {
+			*x.dst = *x.src
+		}
+	}
+	return pi
 }
 
 func parseCheckInput(data []byte) (*checkInput, error) {
@@ -129,6 +161,18 @@ func parseCheckInput(data []byte) (*checkInput, error) {
 		}
 	}
 	in := &checkInput{}
+	if raw, ok := fc.ExtraMembers["park"]; ok {
+		b, err := json.Marshal(raw)
+		if err != nil {
+			return nil, err
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields() // a misspelt figure must not pass as missing
+		in.park = &planning.ParkInput{}
+		if err := dec.Decode(in.park); err != nil {
+			return nil, fmt.Errorf("park: %w", err)
+		}
+	}
 	usedIDs := map[int64]bool{}
 	var unnamed []*parcels.Parcel
 	sites := 0

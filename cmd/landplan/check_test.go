@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,5 +193,72 @@ func TestCheckBadUseMessage(t *testing.T) {
 	err := runCheck([]string{path}, &out, &errb)
 	if err == nil || !strings.Contains(err.Error(), "feature 2") || !strings.Contains(err.Error(), `"dorm"`) || !strings.Contains(err.Error(), "建筑用途") {
 		t.Errorf("unknown use: %v", err)
+	}
+}
+
+// A collection with a "park" member gets the compliance report: floor area
+// 200000 m² declared, so the maintenance fund due is 200000 × 12 = 2400000
+// (paid in full: pass) and the warranty deposit 200000 × 6 = 1200000 (paid
+// 1000000: fail); 15 enterprises, all in the lead industry C34 (pass).
+func TestCheckParkCompliance(t *testing.T) {
+	var ents []map[string]any
+	for i := 1; i <= 15; i++ {
+		ents = append(ents, map[string]any{"id": fmt.Sprint(i), "industry": "C3411"})
+	}
+	park := map[string]any{"lead_industries": []string{"C34"}, "enterprises": ents,
+		"payments": map[string]any{"maintenance_fund_yuan": 2400000, "warranty_deposit_yuan": 1000000}}
+	write := func(park map[string]any) string {
+		fc := geojson.NewFeatureCollection()
+		fc.Features = []*geojson.Feature{
+			feat(checkRect(0, 0, 300, 300), map[string]any{"role": "site", "park_type": "new_land", "floor_area_m2": 200000}),
+			feat(checkRect(10, 10, 210, 160), map[string]any{"role": "building", "use": "production", "floors": 3, "height_m": 12}),
+		}
+		fc.ExtraMembers = geojson.Properties{"park": park}
+		b, err := json.Marshal(fc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "park.geojson")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	var out, errb bytes.Buffer
+	if err := runCheck([]string{write(park), "--json"}, &out, &errb); err != nil {
+		t.Fatalf("%v: %s", err, errb.String())
+	}
+	var r struct {
+		Checks []struct {
+			Rule   string `json:"rule"`
+			Status string `json:"status"`
+			Limit  any    `json:"limit"` // a number, or a list for some rules
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	want := map[string]string{"maintenance_fund": "pass", "warranty_deposit": "fail", "enterprise_count": "pass", "same_industry_share": "pass"}
+	for _, c := range r.Checks {
+		if w, ok := want[c.Rule]; ok {
+			if c.Status != w {
+				t.Errorf("%s: %s, want %s", c.Rule, c.Status, w)
+			}
+			delete(want, c.Rule)
+		}
+		if c.Rule == "warranty_deposit" && c.Limit != 1200000.0 {
+			t.Errorf("warranty deposit due %v, want 1200000", c.Limit)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("checks missing: %v\n%s", want, out.String())
+	}
+	out.Reset()
+	if err := runCheck([]string{write(park)}, &out, &errb); err != nil || !strings.Contains(out.String(), "园区合规核查") {
+		t.Errorf("text: %v\n%s", err, out.String())
+	}
+	// A misspelt member is an error, not a missing figure.
+	if err := runCheck([]string{write(map[string]any{"paymentz": map[string]any{}})}, &out, &errb); err == nil || !strings.Contains(err.Error(), "paymentz") {
+		t.Errorf("misspelt park member: %v", err)
 	}
 }
