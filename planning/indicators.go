@@ -113,6 +113,9 @@ func Indicators(p *Profile, in SiteInput) (*IndicatorsReport, error) {
 		return nil, err
 	}
 	r.Checks = r.checks(p, in, false)
+	for i := range r.Checks {
+		r.Checks[i].Message = englishPunctuation(true, r.Checks[i].Message)
+	}
 	return r, nil
 }
 

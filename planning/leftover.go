@@ -417,6 +417,22 @@ func Leftover(p *Profile, in LeftoverInput) (*LeftoverReport, error) {
 	r.Notes = append(r.Notes, Note{Code: "planning_conformity_not_checked", Clause: clause,
 		Message:   fmt.Sprintf("clause %s also requires the pieces to conform to the plan (符合规划要求): that is not checked here", clause),
 		MessageZH: fmt.Sprintf("第%s条还要求“符合规划要求”，本报告未核查规划符合性", clause)})
+	// English messages cite clause labels such as （十七）: ASCII brackets.
+	for i := range r.Pieces {
+		for j := range r.Pieces[i].Reasons {
+			r.Pieces[i].Reasons[j].Message = englishPunctuation(true, r.Pieces[i].Reasons[j].Message)
+		}
+	}
+	for i := range r.Notes {
+		r.Notes[i].Message = englishPunctuation(true, r.Notes[i].Message)
+	}
+	r.Lease.Message = englishPunctuation(true, r.Lease.Message)
+	for i := range r.Lease.Members {
+		r.Lease.Members[i].Message = englishPunctuation(true, r.Lease.Members[i].Message)
+	}
+	for i := range r.Flags {
+		r.Flags[i].Message = englishPunctuation(true, r.Flags[i].Message)
+	}
 	return r, nil
 }
 

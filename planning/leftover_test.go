@@ -758,6 +758,25 @@ func TestEnglishTextPunctuation(t *testing.T) {
 			t.Errorf("%s English text cites no clause:\n%s", name, txt)
 		}
 	}
+	// So do the English messages of the JSON.
+	var msgs []string
+	for _, pc := range lr.Pieces {
+		for _, rs := range pc.Reasons {
+			msgs = append(msgs, rs.Message)
+		}
+	}
+	for _, n := range lr.Notes {
+		msgs = append(msgs, n.Message)
+	}
+	for _, c := range ir.Checks {
+		msgs = append(msgs, c.Message)
+	}
+	msgs = append(msgs, lr.Lease.Message)
+	for _, m := range msgs {
+		if strings.ContainsAny(m, "（）；：，、") {
+			t.Errorf("English message with full-width punctuation: %q", m)
+		}
+	}
 	if zh := lr.Text("zh"); !strings.Contains(zh, "（十七）") {
 		t.Errorf("Chinese text lost its clause label:\n%s", zh)
 	}
