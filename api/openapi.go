@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"landplan/parcels"
+	"landplan/tiles"
 )
 
 // The OpenAPI 3.1 document is built from the same tables the handlers use
@@ -290,6 +291,39 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			"parameters": []any{paramRef("zoneId"), paramRef("format"), paramRef("Accept-Language")}, "security": secured,
 			"responses": withProblems(obj{"200": report}, "401", "403", "404", "406", "422")}},
 	}
+	tileProblems := func(ok obj) obj { return withProblems(ok, "401", "403", "404") }
+	intParam := func(name, desc string) obj {
+		return obj{"name": name, "in": "path", "required": true, "description": desc, "schema": obj{"type": "integer", "minimum": 0}}
+	}
+	layerParam := obj{"name": "layer", "in": "path", "required": true, "description": "tile layer 图层",
+		"schema": obj{"type": "string", "enum": tileLayerNames()}}
+	etagHeader := obj{"ETag": obj{"description": "a hash of the tile's bytes (the gzipped representation has its own)", "schema": obj{"type": "string"}},
+		"Cache-Control": obj{"description": "public (viewer) or private (owner names), no-cache unless a max age is configured", "schema": obj{"type": "string"}}}
+	paths["/api/tiles/{layer}/{z}/{x}/{y}.mvt"] = obj{"get": obj{
+		"summary":     "A vector tile (Mapbox Vector Tile 2.1, XYZ Web Mercator grid) 矢量瓦片",
+		"description": "Viewers get tiles without owner names. 204 = an empty tile (valid coordinates, no features). gzip when Accept-Encoding allows. 304 on a matching If-None-Match. z outside the layer's zoom range (see its TileJSON) or x/y outside the grid is 404.",
+		"operationId": "getTile", "tags": []string{"tiles"}, "security": secured,
+		"parameters": []any{layerParam, intParam("z", "zoom level"), intParam("x", "column, 0 = west"), intParam("y", "row, 0 = north"),
+			obj{"name": "If-None-Match", "in": "header", "schema": obj{"type": "string"}}},
+		"responses": tileProblems(obj{
+			"200": obj{"description": "the tile", "headers": etagHeader,
+				"content": obj{mediaMVT: obj{"schema": obj{"type": "string", "contentMediaType": mediaMVT}}}},
+			"204": obj{"description": "an empty tile: no features here"},
+			"304": obj{"description": "not modified"},
+		}),
+	}}
+	paths["/api/tiles/{layer}.json"] = obj{"get": obj{
+		"summary": "TileJSON 3.0.0 of a tile layer", "operationId": "getTileJSON", "tags": []string{"tiles"}, "security": secured,
+		"parameters": []any{layerParam},
+		"responses": tileProblems(obj{"200": obj{"description": "TileJSON: tile URL, zoom range, bounds, fields", "content": jsonContent(obj{"type": "object",
+			"required": []string{"tilejson", "tiles", "vector_layers"}})}, "304": obj{"description": "not modified"}}),
+	}}
+	paths["/api/styles/{name}.json"] = obj{"get": obj{
+		"summary": "A MapLibre GL style (version 8) over the tile layers 地图样式", "operationId": "getStyle", "tags": []string{"tiles"}, "security": secured,
+		"parameters": []any{obj{"name": "name", "in": "path", "required": true, "schema": obj{"type": "string", "enum": tiles.StyleNames}}},
+		"responses": tileProblems(obj{"200": obj{"description": "the style", "content": jsonContent(obj{"type": "object", "required": []string{"version", "sources", "layers"}})},
+			"304": obj{"description": "not modified"}}),
+	}}
 	for _, c := range s.colls {
 		base := "/api/collections/" + c.Name
 		f := titleCase(c.Name)
@@ -360,7 +394,7 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 		"servers":           []any{obj{"url": "/"}},
 		"tags": []any{
 			obj{"name": "capabilities"}, obj{"name": "parcels"}, obj{"name": "buildings"}, obj{"name": "zones"},
-			obj{"name": "analysis"}, obj{"name": "operations"},
+			obj{"name": "analysis"}, obj{"name": "tiles"}, obj{"name": "operations"},
 		},
 		"paths": paths,
 		"components": obj{

@@ -15,6 +15,7 @@ import (
 
 	"landplan/geo"
 	"landplan/parcels"
+	"landplan/tiles"
 )
 
 // Config configures a Server. Store is required; the rest have defaults.
@@ -42,6 +43,15 @@ type Config struct {
 	// TokenCacheTTL is how long a token lookup is reused (so a revoked token
 	// may work this long); default 10 s, negative = no cache.
 	TokenCacheTTL time.Duration
+	// TileCacheBytes bounds the vector tile cache; default 64 MiB.
+	TileCacheBytes int64
+	// TileMaxAge lets clients and shared caches reuse a tile this long
+	// without asking; default 0: they revalidate every time (a 304 when
+	// unchanged), so an edit shows on the next request.
+	TileMaxAge time.Duration
+	// StyleGlyphs is the glyph URL template of the MapLibre style; default
+	// tiles.DefaultGlyphs.
+	StyleGlyphs string
 }
 
 // Server is the HTTP API. It is an http.Handler; cmd/landplan wraps it in an
@@ -58,6 +68,7 @@ type Server struct {
 	extents extentCache
 	openapi []byte
 	ana     analyzer
+	tiles   *tiles.Service
 }
 
 // New builds the server and its routes.
@@ -89,10 +100,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.AnonymousRole != "" && !cfg.AnonymousRole.Valid() {
 		return nil, errors.New("api.New: Config.AnonymousRole must be editor, planner, viewer or empty, not " + string(cfg.AnonymousRole))
 	}
+	// The tile source reads the store as given; the handlers write through
+	// a wrapper that drops the tiles each write makes stale. Metrics see
+	// the store as given too (its optional prometheus.Collector).
+	tileSvc := tiles.NewService(tiles.StoreSource{Store: cfg.Store}, cfg.TileCacheBytes)
+	st := cfg.Store
+	cfg.Store = wrapTileStore(st, tileSvc)
 	s := &Server{
 		cfg:     cfg,
 		log:     cfg.Logger,
-		metrics: newMetrics(cfg.Store),
+		tiles:   tileSvc,
+		metrics: newMetrics(st),
 		tokens:  &tokenCache{ttl: cfg.TokenCacheTTL, m: map[string]tokenEntry{}},
 		colls:   collections(),
 	}
@@ -178,6 +196,7 @@ func (s *Server) routes() {
 		r.Delete(base+"/items/{featureId}", s.withColl(c, s.deleteItem))
 	}
 	s.analysisRoutes(r)
+	s.tileRoutes(r)
 	s.handler = r
 }
 
