@@ -15,6 +15,7 @@ import (
 	"landplan/api"
 	"landplan/demo"
 	"landplan/parcels"
+	"landplan/postgis"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -31,6 +32,9 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	anon := fs.String("anonymous-role", "", "role of requests without a token: viewer|planner|editor|none (default: viewer on GeoPackage, none on PostGIS)")
 	profile := fs.String("profile", "linhai", "planning policy profile")
 	cors := fs.String("cors", "", "comma-separated browser origins allowed to call the API (\"*\" = any)")
+	tileCache := fs.Int("tile-cache-mb", 64, "vector tile cache size in MiB")
+	tileMaxAge := fs.Duration("tile-max-age", 0, "how long clients and CDNs may reuse a tile without revalidating (0: always revalidate, edits show at once)")
+	glyphs := fs.String("style-glyphs", "", "glyph URL template for the MapLibre style (default: MapLibre's demo font server)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -62,11 +66,18 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := api.New(api.Config{
 		Store: st, Zone: parcels.LinhaiZone, Profile: *profile,
 		AnonymousRole: role, Logger: log, Version: version, CORSOrigins: splitList(*cors),
+		TileCacheBytes: int64(*tileCache) << 20, TileMaxAge: *tileMaxAge, StyleGlyphs: *glyphs,
 	})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	// Writes by other replicas and imports reach this replica's tile cache
+	// through PostgreSQL's LISTEN/NOTIFY feed; the embedded store has one
+	// writer, this process, whose writes the API invalidates itself.
+	if db, ok := st.Store.(*postgis.DB); ok {
+		go followChanges(ctx, db, srv, log)
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -91,6 +102,37 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// followChanges drops the tiles each committed change makes stale, for as
+// long as ctx lives. When the feed breaks, changes may have been missed:
+// every tile is dropped and the feed is opened again.
+func followChanges(ctx context.Context, db *postgis.DB, srv *api.Server, log *slog.Logger) {
+	for ctx.Err() == nil {
+		ch, err := db.Changes(ctx)
+		if err != nil {
+			log.Warn("tile cache: change feed unavailable; retrying in 5 s", "err", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(5 * time.Second):
+			}
+			continue
+		}
+		srv.InvalidateAllTiles() // whatever happened before the feed opened
+		for c := range ch {
+			srv.InvalidateTiles(c.BBox)
+		}
+		if ctx.Err() == nil {
+			log.Warn("tile cache: change feed closed; dropping all tiles and listening again")
+			srv.InvalidateAllTiles()
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.
