@@ -51,6 +51,8 @@ var rules = []struct {
 		deny: []string{"net/http", "database/sql"}},
 	{pkg: "landplan/tiles", allow: []string{"landplan/geo", "landplan/parcels", "landplan/tiles", "github.com/paulmach/orb"},
 		deny: []string{"net/http", "database/sql"}},
+	{pkg: "landplan/formats", allow: []string{"landplan/geo", "landplan/parcels", "github.com/paulmach/orb", "golang.org/x/text"},
+		deny: []string{"net/http", "database/sql"}},
 	{pkg: "landplan/api", deny: []string{"landplan/postgis", "landplan/gpkg", "github.com/jackc/pgx", "modernc.org/sqlite"}},
 	{pkg: "landplan/postgis", deny: []string{"landplan/gpkg", "landplan/api", "modernc.org/sqlite"}},
 	{pkg: "landplan/gpkg", deny: []string{"landplan/postgis", "landplan/api", "github.com/jackc/pgx"}},

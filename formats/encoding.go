@@ -1,0 +1,111 @@
+package formats
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Encoding names a text encoding as detected or as requested for writing.
+type Encoding string
+
+const (
+	UTF8     Encoding = "UTF-8"
+	UTF8BOM  Encoding = "UTF-8 BOM"
+	UTF16LE  Encoding = "UTF-16LE"
+	UTF16BE  Encoding = "UTF-16BE"
+	GBK      Encoding = "GBK"
+	GB18030  Encoding = "GB18030"
+	encEmpty Encoding = ""
+)
+
+// decodeText sniffs the encoding the way surveyors' tools write files: a BOM
+// (UTF-8, UTF-16LE, UTF-16BE) wins; else the bytes are UTF-8 if they are
+// valid UTF-8 (GBK text of any length is almost never valid UTF-8); else
+// GB18030, the superset of GBK that Windows tools write. Invalid GB18030
+// sequences are refused with the line they are on rather than turned into
+// U+FFFD silently.
+func decodeText(b []byte) (string, Encoding, *lineError) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		b = b[3:]
+		if !utf8.Valid(b) {
+			return "", UTF8BOM, badBytes(b, "UTF-8")
+		}
+		return string(b), UTF8BOM, nil
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		enc, order := UTF16LE, unicode.LittleEndian
+		if b[0] == 0xFE {
+			enc, order = UTF16BE, unicode.BigEndian
+		}
+		if len(b)%2 != 0 {
+			return "", enc, &lineError{0, fmt.Sprintf("the file starts with a %s byte-order mark but has an odd number of bytes: it is truncated or not %s", enc, enc),
+				fmt.Sprintf("文件以 %s 字节顺序标记开头，但字节数为奇数：文件被截断或并非 %s 编码", enc, enc)}
+		}
+		out, err := unicode.UTF16(order, unicode.UseBOM).NewDecoder().Bytes(b)
+		if err != nil {
+			return "", enc, &lineError{0, fmt.Sprintf("the file is not valid %s: %v", enc, err), fmt.Sprintf("文件不是有效的 %s 编码：%v", enc, err)}
+		}
+		return string(out), enc, nil
+	case utf8.Valid(b):
+		return string(b), UTF8, nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+		return "", GB18030, badBytes(b, "GB18030")
+	}
+	return string(out), GB18030, nil
+}
+
+// lineError is a file-level problem found before parsing, with its line.
+type lineError struct {
+	line   int
+	en, zh string
+}
+
+// badBytes names the first line whose bytes are neither UTF-8 nor GB18030.
+func badBytes(b []byte, tried string) *lineError {
+	line := 1
+	for _, l := range bytes.SplitAfter(b, []byte{'\n'}) {
+		if !utf8.Valid(l) {
+			if out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(l); err != nil || bytes.ContainsRune(out, utf8.RuneError) {
+				break
+			}
+		}
+		line++
+	}
+	return &lineError{line,
+		fmt.Sprintf("line %d is neither UTF-8 nor GBK/GB18030 text (tried %s): save the file as UTF-8 or GBK", line, tried),
+		fmt.Sprintf("第 %d 行既不是 UTF-8 也不是 GBK/GB18030 编码（尝试了 %s）：请将文件另存为 UTF-8 或 GBK 编码", line, tried)}
+}
+
+// encodeText encodes s for writing.
+func encodeText(s string, enc Encoding) ([]byte, error) {
+	switch enc {
+	case encEmpty, UTF8:
+		return []byte(s), nil
+	case UTF8BOM:
+		return append([]byte{0xEF, 0xBB, 0xBF}, s...), nil
+	case GBK, GB18030:
+		e := simplifiedchinese.GBK.NewEncoder()
+		if enc == GB18030 {
+			e = simplifiedchinese.GB18030.NewEncoder()
+		}
+		out, err := e.Bytes([]byte(s))
+		if err != nil {
+			// Name the character: GBK lacks rare characters (e.g. 𠮷) that
+			// GB18030 and UTF-8 have.
+			for _, r := range s {
+				if _, err := e.Bytes([]byte(string(r))); err != nil {
+					return nil, fmt.Errorf("character %q (U+%04X) cannot be written in %s: write the file as GB18030 or UTF-8", r, r, enc)
+				}
+			}
+			return nil, fmt.Errorf("text cannot be written in %s: %v", enc, err)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unknown encoding %q: use UTF-8, GBK or GB18030", enc)
+}

@@ -1,0 +1,675 @@
+package formats
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"landplan/geo"
+	"landplan/parcels"
+)
+
+// TXTOptions configure ReadTXT.
+type TXTOptions struct {
+	// Zone is the city's configured Gauss–Krüger zone. The file's own zone
+	// (带号, else the prefix of its Y values) always wins, because the
+	// coordinates are in it; Zone is used only when the file says nothing,
+	// and a file in another zone gets a warning.
+	Zone geo.Zone
+	// MaxBytes caps the input (0: 64 MiB) so an upload cannot exhaust memory.
+	MaxBytes int64
+}
+
+// TXTFile is a parsed boundary-point file.
+type TXTFile struct {
+	Encoding Encoding
+	// Sections holds every section in file order with its key=value lines,
+	// [属性描述] and unknown ones ([项目信息], [扩展信息]) alike; the
+	// [地块坐标] section is listed without entries (its content is Parcels).
+	Sections     []TXTSection
+	Zone         geo.Zone // the zone the coordinates are in
+	EastingFirst bool     // rows were written Y (easting) before X (northing)
+	Parcels      []TXTParcel
+	Warnings     []Warning // about the file as a whole
+}
+
+// TXTSection is one [section] of the file.
+type TXTSection struct {
+	Name    string
+	Line    int
+	Entries []TXTEntry
+}
+
+// TXTEntry is one line of a section: Key=Value, or Value alone when the line
+// has no '='.
+type TXTEntry struct {
+	Key, Value string
+	Line       int
+}
+
+// Header returns the value of key in the first section that has it
+// ([属性描述] comes first in every file), trimmed.
+func (f *TXTFile) Header(key string) (string, bool) {
+	for _, s := range f.Sections {
+		for _, e := range s.Entries {
+			if e.Key == key {
+				return e.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+// TXTParcel is one parcel (地块) of the file.
+type TXTParcel struct {
+	Line           int    // line of the parcel line
+	Code           string // 地块编号
+	Name           string // 地块名称
+	Graphic        string // 记录图形属性 (面)
+	MapSheet       string // 图幅号
+	Use            string // 地块用途, as text (工业用地)
+	LandClass      string // 地类编码 (GB/T 21010, e.g. 0601)
+	TownshipCode   string // Zhejiang variant: 9-digit township code
+	Village        string // Zhejiang variant: village name
+	DeclaredPoints int    // 界址点数 as written (0: not given)
+	Points         int    // coordinate rows, closing rows included
+	DeclaredArea   float64
+	// DeclaredUnit is "ha" (the format's unit) or "m2" when the value only
+	// makes sense in square metres; DeclaredAreaM2 is DeclaredArea in m².
+	DeclaredUnit   string
+	DeclaredAreaM2 float64
+	// AreaM2 is the cadastral plane area (坐标解析法) recomputed from the
+	// coordinates in the file's zone.
+	AreaM2 float64
+	// Plane is the geometry as written: orb.Point{Y, X} = (easting with the
+	// zone prefix when the file has one, northing), shells counter-clockwise.
+	Plane orb.MultiPolygon
+	// Geometry is Plane unprojected to CGCS2000 lon/lat.
+	Geometry orb.MultiPolygon
+	Warnings []Warning
+}
+
+// Attrs keys that Parcel fills and WriteTXT reads back.
+const (
+	AttrTXTUse         = "txt_land_use"     // 地块用途 as text
+	AttrMapSheet       = "map_sheet"        // 图幅号
+	AttrTownshipCode   = "township_code"    // 乡镇代码 (Zhejiang variant)
+	AttrVillage        = "village"          // 村名 (Zhejiang variant)
+	AttrDeclaredAreaM2 = "declared_area_m2" // 地块面积 as declared, in m²
+	AttrSourceLine     = "source_line"      // line of the parcel in the file
+)
+
+// Parcel maps the TXT parcel to the domain: Code = 地块编号, Name = 地块名称,
+// LandUse = 地类编码, Geometry in lon/lat. The declared area is kept in Attrs
+// (never in RegisteredAreaM2: it is the surveyor's claim, not the register).
+func (p *TXTParcel) Parcel() parcels.Parcel {
+	attrs := map[string]any{AttrSourceLine: p.Line}
+	set := func(k, v string) {
+		if v != "" {
+			attrs[k] = v
+		}
+	}
+	set(AttrTXTUse, p.Use)
+	set(AttrMapSheet, p.MapSheet)
+	set(AttrTownshipCode, p.TownshipCode)
+	set(AttrVillage, p.Village)
+	if p.DeclaredAreaM2 > 0 {
+		attrs[AttrDeclaredAreaM2] = p.DeclaredAreaM2
+	}
+	return parcels.Parcel{Code: p.Code, Name: p.Name, LandUse: p.LandClass, Attrs: attrs, Geometry: p.Geometry}
+}
+
+// label names the parcel for messages: "parcel A (line 13)".
+func (p *TXTParcel) label() (en, zh string) {
+	if p.Code == "" {
+		return fmt.Sprintf("parcel on line %d", p.Line), fmt.Sprintf("第 %d 行的地块", p.Line)
+	}
+	return fmt.Sprintf("parcel %s (line %d)", p.Code, p.Line), fmt.Sprintf("地块 %s（第 %d 行）", p.Code, p.Line)
+}
+
+// feature is the parcels.Error Feature of the parcel: its code, else its line.
+func (p *TXTParcel) feature() string {
+	if p.Code != "" {
+		return p.Code
+	}
+	return fmt.Sprintf("line %d", p.Line)
+}
+
+// row is one coordinate row as read.
+type row struct {
+	line     int
+	name     string
+	ring     int
+	a, b     float64 // the two values in file order
+	x, y     float64 // northing, easting once the axis order is known
+	prefixed bool
+}
+
+// rawParcel gathers a parcel's rows and problems during parsing.
+type rawParcel struct {
+	p     TXTParcel
+	rows  []row
+	probs []problem
+}
+
+// problem is a rejected-feature finding before it becomes a parcels.Error.
+type problem struct {
+	gp     geo.Problem // Code and position; Message/MessageZH are full sentences
+	en, zh string
+}
+
+func (rp *rawParcel) fail(code, en, zh string) {
+	rp.probs = append(rp.probs, problem{gp: geo.Problem{Code: code, Vertex: -1}, en: en, zh: zh})
+}
+
+// Problem codes of the TXT reader, beside geo's.
+const (
+	CodeBadLine      = "bad_line"       // a line that is neither a parcel line nor a coordinate row
+	CodeBadNumber    = "bad_number"     // a field that must be a number is not
+	CodeAxisOrder    = "axis_order"     // a row's X/Y order differs from the file's
+	CodeZonePrefix   = "zone_prefix"    // a row's Y prefix differs from the file's zone
+	CodeDuplicateID  = "duplicate_code" // two parcels with the same 地块编号
+	CodeNoRows       = "no_coordinates" // a parcel line without coordinate rows
+	CodeRingUnclosed = geo.CodeUnclosedRing
+)
+
+// ReadTXT reads a boundary-point coordinate file (see
+// shared/reference/boundary-point-txt.md): any of the encodings surveyors'
+// tools write, CRLF or LF, full-width brackets and commas, the standard
+// 8-field and the Zhejiang 10-field parcel lines, X/Y in either order, the
+// zone from 带号 or the Y prefix, polygons built by nesting whatever the ring
+// numbers say.
+//
+// It returns the file and, when anything is wrong, an Errors with one
+// *parcels.Error (EINVALID) per rejected parcel and per file-level problem;
+// the file then still holds the parcels that were read without problems, so
+// a caller can show them, but an import must reject the whole file. A file
+// in 1980西安 or 1954北京 coordinates is refused outright: CGCS2000
+// transformation parameters for them are not public.
+func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
+	max := opts.MaxBytes
+	if max <= 0 {
+		max = 64 << 20
+	}
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, Errors{&parcels.Error{Code: parcels.EINVALID, Message: "cannot read the file: " + err.Error(), MessageZH: "无法读取文件：" + err.Error()}}
+	}
+	if int64(len(b)) > max {
+		return nil, Errors{fileError(fmt.Sprintf("the file is larger than %d bytes: split it", max), fmt.Sprintf("文件超过 %d 字节：请拆分后再导入", max))}
+	}
+	text, enc, le := decodeText(b)
+	f := &TXTFile{Encoding: enc}
+	if le != nil {
+		return f, Errors{fileError(le.en, le.zh)}
+	}
+	rd := reader{f: f, opts: opts}
+	rd.parse(text)
+	if len(rd.fatal) == 0 {
+		rd.header()
+	}
+	if len(rd.fatal) == 0 {
+		rd.axesAndZone()
+	}
+	if len(rd.fatal) > 0 {
+		return f, Errors(rd.fatal)
+	}
+	var errs Errors
+	seen := map[string]int{}
+	for i := range rd.parcels {
+		rp := &rd.parcels[i]
+		if len(rp.probs) == 0 {
+			rd.build(rp)
+		}
+		if c := rp.p.Code; c != "" {
+			if first, dup := seen[c]; dup {
+				rp.fail(CodeDuplicateID,
+					fmt.Sprintf("地块编号 %s is used again (first on line %d): give every parcel its own code", c, first),
+					fmt.Sprintf("地块编号 %s 重复（首次出现在第 %d 行）：每个地块的编号必须唯一", c, first))
+			} else {
+				seen[c] = rp.p.Line
+			}
+		}
+		if len(rp.probs) > 0 {
+			errs = append(errs, rp.error())
+			continue
+		}
+		f.Parcels = append(f.Parcels, rp.p)
+	}
+	if len(rd.parcels) == 0 {
+		errs = append(errs, fileError("the file has no parcels: a [地块坐标] section with parcel lines (ending in @) and coordinate rows is required",
+			"文件中没有地块：需要 [地块坐标] 节，其中包含以 @ 结尾的地块行和坐标行"))
+	}
+	if len(errs) > 0 {
+		return f, errs
+	}
+	return f, nil
+}
+
+// error turns a parcel's problems into one parcels.Error: Message names the
+// parcel and lists every problem, Problems carries them for clients.
+func (rp *rawParcel) error() *parcels.Error {
+	en, zh := rp.p.label()
+	var ens, zhs []string
+	var gps []geo.Problem
+	for _, pr := range rp.probs {
+		ens = append(ens, pr.en)
+		zhs = append(zhs, pr.zh)
+		gp := pr.gp
+		gp.Message, gp.MessageZH = en+": "+pr.en, zh+"："+pr.zh
+		gps = append(gps, gp)
+	}
+	return &parcels.Error{Code: parcels.EINVALID, Feature: rp.p.feature(), Problems: gps,
+		Message:   fmt.Sprintf("%s is rejected: %s", en, strings.Join(ens, "; ")),
+		MessageZH: fmt.Sprintf("%s不能导入：%s", zh, strings.Join(zhs, "；"))}
+}
+
+type reader struct {
+	f       *TXTFile
+	opts    TXTOptions
+	parcels []rawParcel
+	fatal   []*parcels.Error
+	coords  bool // inside [地块坐标]
+}
+
+// punct maps the full-width punctuation of Chinese input methods to ASCII.
+var punct = strings.NewReplacer("【", "[", "】", "]", "［", "[", "］", "]", "＝", "=", "＠", "@", "：", ":")
+
+// splitFields splits on ASCII commas, and on Chinese commas too unless that
+// breaks a line that splits into want fields on ASCII commas alone (a name
+// may contain a Chinese comma). Fields are trimmed; trailing empty fields
+// (a stray comma at the end) are dropped.
+func splitFields(s string, want ...int) []string {
+	fs := strings.Split(s, ",")
+	ok := false
+	for _, w := range want {
+		if len(trimTrailing(fs)) == w {
+			ok = true
+		}
+	}
+	if !ok && strings.Contains(s, "，") {
+		fs = strings.Split(strings.ReplaceAll(s, "，", ","), ",")
+	}
+	for i := range fs {
+		fs[i] = strings.TrimSpace(fs[i])
+	}
+	return trimTrailing(fs)
+}
+
+func trimTrailing(fs []string) []string {
+	for len(fs) > 0 && strings.TrimSpace(fs[len(fs)-1]) == "" {
+		fs = fs[:len(fs)-1]
+	}
+	return fs
+}
+
+func (rd *reader) parse(text string) {
+	lines := strings.Split(text, "\n")
+	var sec *TXTSection
+	var cur *rawParcel
+	for i, raw := range lines {
+		n := i + 1
+		s := strings.TrimSpace(punct.Replace(strings.TrimSuffix(raw, "\r")))
+		if s == "" {
+			continue
+		}
+		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			name := strings.TrimSpace(s[1 : len(s)-1])
+			rd.f.Sections = append(rd.f.Sections, TXTSection{Name: name, Line: n})
+			sec = &rd.f.Sections[len(rd.f.Sections)-1]
+			rd.coords = name == "地块坐标"
+			cur = nil
+			continue
+		}
+		if !rd.coords {
+			if sec == nil {
+				rd.f.Sections = append(rd.f.Sections, TXTSection{Line: n})
+				sec = &rd.f.Sections[len(rd.f.Sections)-1]
+			}
+			k, v, ok := strings.Cut(s, "=")
+			if !ok {
+				k, v = "", s
+			}
+			sec.Entries = append(sec.Entries, TXTEntry{Key: strings.TrimSpace(k), Value: strings.TrimSpace(v), Line: n})
+			continue
+		}
+		if strings.HasSuffix(s, "@") || strings.Count(strings.ReplaceAll(s, "，", ","), ",") >= 7 {
+			rd.parcels = append(rd.parcels, rawParcel{})
+			cur = &rd.parcels[len(rd.parcels)-1]
+			rd.parcelLine(cur, n, strings.TrimSpace(strings.TrimSuffix(s, "@")))
+			continue
+		}
+		fs := splitFields(s, 4)
+		if cur == nil {
+			rd.fatal = append(rd.fatal, fileError(
+				fmt.Sprintf("line %d (%q) comes before any parcel line: each parcel starts with a line 界址点数,地块面积,地块编号,…,@", n, clip(s)),
+				fmt.Sprintf("第 %d 行（%q）出现在任何地块行之前：每个地块应以“界址点数,地块面积,地块编号,…,@”行开始", n, clip(s))))
+			continue
+		}
+		rd.coordRow(cur, n, s, fs)
+	}
+}
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return s
+}
+
+func (rd *reader) parcelLine(rp *rawParcel, n int, s string) {
+	p := &rp.p
+	p.Line = n
+	fs := splitFields(s, 8, 10)
+	switch len(fs) {
+	case 8:
+		p.Code, p.Name, p.Graphic, p.MapSheet, p.Use, p.LandClass = fs[2], fs[3], fs[4], fs[5], fs[6], fs[7]
+	case 10: // Zhejiang "报省部标": township code and village before 地块编号
+		p.TownshipCode, p.Village = fs[2], fs[3]
+		p.Code, p.Name, p.Graphic, p.MapSheet, p.Use, p.LandClass = fs[4], fs[5], fs[6], fs[7], fs[8], fs[9]
+	default:
+		if len(fs) > 2 {
+			p.Code = fs[2]
+		}
+		rp.fail(CodeBadLine,
+			fmt.Sprintf("the parcel line has %d fields; it needs 8 (界址点数,地块面积,地块编号,地块名称,记录图形属性,图幅号,地块用途,地类编码,@) or 10 in the Zhejiang variant (乡镇代码 and 村名 before 地块编号)", len(fs)),
+			fmt.Sprintf("地块行有 %d 个字段；应为 8 个（界址点数,地块面积,地块编号,地块名称,记录图形属性,图幅号,地块用途,地类编码,@），浙江报省部标格式为 10 个（在地块编号前增加乡镇代码和村名）", len(fs)))
+		return
+	}
+	if fs[0] != "" {
+		v, err := strconv.Atoi(fs[0])
+		if err != nil || v < 0 {
+			rp.fail(CodeBadNumber, fmt.Sprintf("界址点数 %q is not a whole number", fs[0]), fmt.Sprintf("界址点数“%s”不是非负整数", fs[0]))
+		}
+		p.DeclaredPoints = v
+	}
+	if fs[1] != "" {
+		v, ok := parseNum(fs[1])
+		if !ok || v < 0 {
+			rp.fail(CodeBadNumber, fmt.Sprintf("地块面积 %q is not a number", fs[1]), fmt.Sprintf("地块面积“%s”不是有效数字", fs[1]))
+		}
+		p.DeclaredArea = v
+	}
+	if g := p.Graphic; g != "" && g != "面" {
+		p.Warnings = append(p.Warnings, Warning{Code: WarnNotPolygon, Line: n,
+			Message:   fmt.Sprintf("记录图形属性 is %q, not 面 (polygon): read as a polygon", g),
+			MessageZH: fmt.Sprintf("记录图形属性为“%s”而非“面”：按面读取", g)})
+	}
+}
+
+func parseNum(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+func (rd *reader) coordRow(rp *rawParcel, n int, s string, fs []string) {
+	if len(fs) != 4 {
+		rp.fail(CodeBadLine,
+			fmt.Sprintf("line %d (%q) has %d fields; a coordinate row has 4: 点号,圈号,X坐标,Y坐标", n, clip(s), len(fs)),
+			fmt.Sprintf("第 %d 行（%q）有 %d 个字段；坐标行应为 4 个：点号,圈号,X坐标,Y坐标", n, clip(s), len(fs)))
+		return
+	}
+	ring, err := strconv.Atoi(fs[1])
+	a, okA := parseNum(fs[2])
+	b, okB := parseNum(fs[3])
+	if err != nil || !okA || !okB {
+		rp.fail(CodeBadNumber,
+			fmt.Sprintf("line %d (point %s): 圈号, X and Y must be numbers, got %q, %q, %q", n, fs[0], fs[1], fs[2], fs[3]),
+			fmt.Sprintf("第 %d 行（界址点 %s）：圈号、X、Y 必须是数字，实为“%s”“%s”“%s”", n, fs[0], fs[1], fs[2], fs[3]))
+		return
+	}
+	rp.rows = append(rp.rows, row{line: n, name: fs[0], ring: ring, a: a, b: b})
+}
+
+// header checks the coordinate system and reads the zone declaration.
+func (rd *reader) header() {
+	f := rd.f
+	crs, ok := f.Header("坐标系")
+	line := f.headerLine("坐标系")
+	switch c := strings.ToUpper(strings.ReplaceAll(crs, " ", "")); {
+	case !ok || c == "":
+		f.Warnings = append(f.Warnings, Warning{Code: WarnCRSAssumed, Line: line,
+			Message:   "no 坐标系 in the header: CGCS2000 (2000国家大地坐标系) assumed",
+			MessageZH: "文件头未给出坐标系：按 2000 国家大地坐标系（CGCS2000）读取"})
+	case strings.Contains(c, "2000") || strings.Contains(c, "CGCS"):
+	case strings.Contains(c, "西安") || strings.Contains(c, "1980") || strings.Contains(c, "XIAN") || strings.Contains(c, "80"):
+		rd.refuseCRS(crs, line, "Xi'an 1980", "1980 西安坐标系")
+	case strings.Contains(c, "北京") || strings.Contains(c, "1954") || strings.Contains(c, "BEIJING") || strings.Contains(c, "54"):
+		rd.refuseCRS(crs, line, "Beijing 1954", "1954 北京坐标系")
+	default:
+		rd.fatal = append(rd.fatal, fileError(
+			fmt.Sprintf("坐标系 %q (line %d) is not CGCS2000 (2000国家大地坐标系), the only coordinate system accepted: ask the surveyor for the file in CGCS2000", crs, line),
+			fmt.Sprintf("坐标系“%s”（第 %d 行）不是 2000 国家大地坐标系（CGCS2000），本系统只接收 CGCS2000 坐标：请向测绘单位索取 CGCS2000 坐标的界址点文件", crs, line)))
+	}
+	if u, ok := f.Header("计量单位"); ok && u != "" && u != "米" && !strings.EqualFold(u, "m") && u != "公尺" {
+		rd.fatal = append(rd.fatal, fileError(
+			fmt.Sprintf("计量单位 is %q (line %d): coordinates must be in metres (米)", u, f.headerLine("计量单位")),
+			fmt.Sprintf("计量单位为“%s”（第 %d 行）：坐标单位必须为米", u, f.headerLine("计量单位"))))
+	}
+	if p, ok := f.Header("投影类型"); ok && p != "" && !strings.Contains(p, "高斯") && !strings.Contains(strings.ToUpper(p), "GAUSS") && !strings.Contains(strings.ToUpper(p), "TM") {
+		rd.fatal = append(rd.fatal, fileError(
+			fmt.Sprintf("投影类型 is %q (line %d): only Gauss–Krüger (高斯克吕格) coordinates are accepted", p, f.headerLine("投影类型")),
+			fmt.Sprintf("投影类型为“%s”（第 %d 行）：只接收高斯-克吕格投影坐标", p, f.headerLine("投影类型"))))
+	}
+}
+
+func (rd *reader) refuseCRS(crs string, line int, en, zh string) {
+	rd.fatal = append(rd.fatal, fileError(
+		fmt.Sprintf("坐标系 %q (line %d) is %s: only CGCS2000 (2000国家大地坐标系) coordinates are accepted. Converting %s to CGCS2000 needs transformation parameters that are not public, so it cannot be done here: ask the surveyor for the boundary-point file in CGCS2000", crs, line, en, en),
+		fmt.Sprintf("坐标系为“%s”（第 %d 行），即%s：本系统只接收 2000 国家大地坐标系（CGCS2000）坐标。%s转换到 CGCS2000 需要未公开的转换参数，无法在此转换：请向测绘单位索取 CGCS2000 坐标的界址点文件", crs, line, zh, zh)))
+}
+
+func (f *TXTFile) headerLine(key string) int {
+	for _, s := range f.Sections {
+		for _, e := range s.Entries {
+			if e.Key == key {
+				return e.Line
+			}
+		}
+	}
+	return 0
+}
+
+// digits returns the first run of ASCII digits in s as a number, or 0.
+func digits(s string) int {
+	i := strings.IndexAny(s, "0123456789")
+	if i < 0 {
+		return 0
+	}
+	j := i
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	v, _ := strconv.Atoi(s[i:j])
+	return v
+}
+
+func isPrefixed(v float64) bool { return v >= 1e7 && v < 1e8 }
+
+// axesAndZone decides, for the whole file, which value of a row is X
+// (northing) and which Y (easting), and the zone. The Y value is the one in
+// [10⁷, 10⁸) (zone prefix + 6 digits) or, without prefixes, the one below
+// 10⁶ while X (northing, ≥ 1000 km anywhere north of 9°N) has 7 digits.
+// One producer writes one order: the majority of decidable rows fixes it and
+// rows that disagree are reported.
+func (rd *reader) axesAndZone() {
+	f := rd.f
+	declared := 0
+	zoneLine := 0
+	for _, k := range []string{"带号", "投影带号"} {
+		if v, ok := f.Header(k); ok && digits(v) > 0 {
+			declared, zoneLine = digits(v), f.headerLine(k)
+			break
+		}
+	}
+	const (
+		undecided = iota
+		xFirst
+		yFirst
+	)
+	order := func(r row) int {
+		pa, pb := isPrefixed(r.a), isPrefixed(r.b)
+		switch {
+		case pb && !pa:
+			return xFirst
+		case pa && !pb:
+			return yFirst
+		case pa && pb && declared > 0: // both 8 digits: the one whose prefix is 带号
+			ma, mb := int(r.a/1e6) == declared, int(r.b/1e6) == declared
+			if mb && !ma {
+				return xFirst
+			}
+			if ma && !mb {
+				return yFirst
+			}
+		case !pa && !pb:
+			if r.a >= 1e6 && r.b < 1e6 {
+				return xFirst
+			}
+			if r.b >= 1e6 && r.a < 1e6 {
+				return yFirst
+			}
+		}
+		return undecided
+	}
+	var nx, ny int
+	for i := range rd.parcels {
+		for _, r := range rd.parcels[i].rows {
+			switch order(r) {
+			case xFirst:
+				nx++
+			case yFirst:
+				ny++
+			}
+		}
+	}
+	f.EastingFirst = ny > nx
+	if nx == 0 && ny == 0 && len(rd.parcels) > 0 {
+		f.Warnings = append(f.Warnings, Warning{Code: WarnOrderAssumed,
+			Message:   "no coordinate row shows which value is X (northing) and which is Y (easting): X first assumed, as the format says",
+			MessageZH: "无法从坐标值判断 X（北坐标）与 Y（东坐标）的顺序：按格式规定的 X 在前读取"})
+	}
+	if f.EastingFirst {
+		f.Warnings = append(f.Warnings, Warning{Code: WarnEastingFirst,
+			Message:   fmt.Sprintf("the file writes Y (easting) before X (northing) in %d of %d decidable rows: read with the axes swapped", ny, nx+ny),
+			MessageZH: fmt.Sprintf("文件在 %d/%d 个可判断的坐标行中先写 Y（东坐标）后写 X（北坐标）：已按交换后的顺序读取", ny, nx+ny)})
+	}
+	want := xFirst
+	if f.EastingFirst {
+		want = yFirst
+	}
+	prefixes := map[int]int{} // prefix → first line
+	var plist []int
+	for i := range rd.parcels {
+		rp := &rd.parcels[i]
+		for k := range rp.rows {
+			r := &rp.rows[k]
+			if o := order(*r); o != undecided && o != want {
+				rp.fail(CodeAxisOrder,
+					fmt.Sprintf("line %d (point %s) writes its values in the other order than the rest of the file (%s first): check this row", r.line, r.name, map[bool]string{false: "X", true: "Y"}[f.EastingFirst]),
+					fmt.Sprintf("第 %d 行（界址点 %s）的坐标顺序与文件其余部分（%s 在前）相反：请检查该行", r.line, r.name, map[bool]string{false: "X", true: "Y"}[f.EastingFirst]))
+			}
+			r.x, r.y = r.a, r.b
+			if f.EastingFirst {
+				r.x, r.y = r.b, r.a
+			}
+			if isPrefixed(r.y) {
+				r.prefixed = true
+				p := int(r.y / 1e6)
+				if _, ok := prefixes[p]; !ok {
+					prefixes[p] = r.line
+					plist = append(plist, p)
+				}
+			}
+		}
+	}
+	sort.Ints(plist)
+	number, prefixed := declared, len(plist) > 0
+	switch {
+	case declared > 0:
+		for _, p := range plist {
+			if p != declared {
+				rd.fatal = append(rd.fatal, fileError(
+					fmt.Sprintf("zone conflict: 带号=%d (line %d) but the Y values carry the zone prefix %d (first on line %d): correct 带号 or the coordinates", declared, zoneLine, p, prefixes[p]),
+					fmt.Sprintf("带号冲突：文件头带号=%d（第 %d 行），但 Y 坐标带有带号前缀 %d（首次出现在第 %d 行）：请修正带号或坐标", declared, zoneLine, p, prefixes[p])))
+			}
+		}
+	case len(plist) > 1:
+		rd.fatal = append(rd.fatal, fileError(
+			fmt.Sprintf("the Y values carry different zone prefixes %d (line %d) and %d (line %d): one file must be in one zone", plist[0], prefixes[plist[0]], plist[1], prefixes[plist[1]]),
+			fmt.Sprintf("Y 坐标带有不同的带号前缀 %d（第 %d 行）与 %d（第 %d 行）：一个文件只能使用一个投影带", plist[0], prefixes[plist[0]], plist[1], prefixes[plist[1]])))
+	case len(plist) == 1:
+		number = plist[0]
+		f.Warnings = append(f.Warnings, Warning{Code: WarnZoneAssumed, Line: prefixes[number],
+			Message:   fmt.Sprintf("no 带号 in the header: zone %d taken from the prefix of the Y values", number),
+			MessageZH: fmt.Sprintf("文件头未给出带号：根据 Y 坐标的带号前缀取第 %d 带", number)})
+	case rd.opts.Zone.Valid():
+		number = rd.opts.Zone.Number
+		f.Warnings = append(f.Warnings, Warning{Code: WarnZoneAssumed,
+			Message:   fmt.Sprintf("no 带号 in the header and no zone prefix on Y: the city's configured zone %d assumed", number),
+			MessageZH: fmt.Sprintf("文件头未给出带号且 Y 坐标无带号前缀：按本市配置的第 %d 带读取", number)})
+	default:
+		rd.fatal = append(rd.fatal, fileError(
+			"the zone is unknown: the header has no 带号, the Y values carry no zone prefix and no city zone is configured: add 带号=<zone> to [属性描述]",
+			"无法确定投影带：文件头没有带号，Y 坐标没有带号前缀，且未配置本市投影带：请在 [属性描述] 中加上“带号=带号数字”"))
+	}
+	if len(rd.fatal) > 0 {
+		return
+	}
+	width := 0
+	wline := 0
+	for _, k := range []string{"几度分带", "分带", "分带方式"} {
+		if v, ok := f.Header(k); ok && digits(v) > 0 {
+			width, wline = digits(v), f.headerLine(k)
+			break
+		}
+	}
+	if width == 0 {
+		width = 3
+		if number >= 13 && number <= 23 { // 6° zone numbers in China; 3° ones are 25–45
+			width = 6
+		}
+		f.Warnings = append(f.Warnings, Warning{Code: WarnWidthInferred,
+			Message:   fmt.Sprintf("no 几度分带 in the header: %d° zones assumed from zone number %d", width, number),
+			MessageZH: fmt.Sprintf("文件头未给出几度分带：根据带号 %d 按 %d 度带读取", number, width)})
+	}
+	z := geo.Zone{Width: width, Number: number, Prefix: prefixed}
+	if !z.Valid() {
+		rd.fatal = append(rd.fatal, fileError(
+			fmt.Sprintf("zone %d in %d° zones (几度分带 line %d, 带号 line %d) is not a CGCS2000 zone over China (3° zones 25–45, 6° zones 13–23): check 几度分带 and 带号", number, width, wline, zoneLine),
+			fmt.Sprintf("%d 度带第 %d 带（几度分带第 %d 行，带号第 %d 行）不是覆盖中国的 CGCS2000 投影带（3 度带 25–45，6 度带 13–23）：请检查几度分带和带号", width, number, wline, zoneLine)))
+		return
+	}
+	f.Zone = z
+	if oz := rd.opts.Zone; oz.Valid() && (oz.Number != z.Number || oz.Width != z.Width) {
+		f.Warnings = append(f.Warnings, Warning{Code: WarnZoneDiffers, Line: zoneLine,
+			Message:   fmt.Sprintf("the file is in %d° zone %d, the city's zone is %d° zone %d: coordinates read in the file's zone; stored areas are computed in the city's zone", z.Width, z.Number, oz.Width, oz.Number),
+			MessageZH: fmt.Sprintf("文件坐标为 %d 度带第 %d 带，本市为 %d 度带第 %d 带：按文件的投影带读取坐标，入库面积按本市投影带计算", z.Width, z.Number, oz.Width, oz.Number)})
+	}
+	// Rows must all be in that zone: with or without the prefix, uniformly.
+	for i := range rd.parcels {
+		rp := &rd.parcels[i]
+		for _, r := range rp.rows {
+			if r.prefixed != prefixed {
+				rp.fail(CodeZonePrefix,
+					fmt.Sprintf("line %d (point %s): Y = %.3f %s the zone prefix while the other rows %s", r.line, r.name, r.y, map[bool]string{true: "has", false: "lacks"}[r.prefixed], map[bool]string{true: "have it", false: "do not"}[prefixed]),
+					fmt.Sprintf("第 %d 行（界址点 %s）：Y = %.3f %s带号前缀，而其他坐标行%s", r.line, r.name, r.y, map[bool]string{true: "带有", false: "缺少"}[r.prefixed], map[bool]string{true: "都带有", false: "都没有"}[prefixed]))
+				continue
+			}
+			e := r.y - z.FalseEasting() // easting from the central meridian
+			if math.Abs(e) > 400000 || r.x < 0 || r.x > 6.5e6 {
+				rp.fail(CodeBadNumber,
+					fmt.Sprintf("line %d (point %s): X = %.3f, Y = %.3f is not in %d° zone %d over China (X 0–6500 km, Y within 400 km of the central meridian): check the values and their order", r.line, r.name, r.x, r.y, z.Width, z.Number),
+					fmt.Sprintf("第 %d 行（界址点 %s）：X = %.3f，Y = %.3f 不在中国境内的 %d 度带第 %d 带范围（X 0–6500 千米，Y 距中央子午线 400 千米以内）：请检查坐标值及其顺序", r.line, r.name, r.x, r.y, z.Width, z.Number))
+			}
+		}
+	}
+}

@@ -1,0 +1,355 @@
+package formats
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"landplan/geo"
+)
+
+// ring is one ring as written: consecutive rows ending with a repeat of the
+// first point.
+type ring struct {
+	num   int       // 圈号 as written (not trusted for structure)
+	rows  []int     // indexes into the parcel's rows, closing row included, repeats dropped
+	local orb.Ring  // (easting, northing) relative to the parcel's origin, closed
+	xy    orb.Ring  // (X, Y) as in the file, for validation messages in the surveyors' order
+	area  float64   // signed shoelace area of local: > 0 counter-clockwise
+	box   orb.Bound // of local
+}
+
+// closeTol: a row closes its ring when it repeats the first point to within
+// half a millimetre, the rounding of a 3-decimal file.
+const closeTol = 0.0005
+
+func (rp *rawParcel) ringLabel(rg *ring) (en, zh string) {
+	a, b := rp.rows[rg.rows[0]].line, rp.rows[rg.rows[len(rg.rows)-1]].line
+	return fmt.Sprintf("ring %d (lines %d–%d)", rg.num, a, b), fmt.Sprintf("第 %d 圈（第 %d–%d 行）", rg.num, a, b)
+}
+
+func (rp *rawParcel) pointLabel(k int) (en, zh string) {
+	r := rp.rows[k]
+	return fmt.Sprintf("point %s (line %d)", r.name, r.line), fmt.Sprintf("界址点 %s（第 %d 行）", r.name, r.line)
+}
+
+// build turns the parcel's rows into polygons by nesting, validates them,
+// computes the area and compares the declared values. Problems go to rp.probs.
+func (rd *reader) build(rp *rawParcel) {
+	p := &rp.p
+	p.Points = len(rp.rows)
+	if len(rp.rows) == 0 {
+		rp.fail(CodeNoRows, "the parcel has no coordinate rows", "该地块没有坐标行")
+		return
+	}
+	x0, y0 := rp.rows[0].x, rp.rows[0].y // local origin: see RingPlaneArea on precision
+	var rings []*ring
+	var cur *ring
+	unclosed := func(rg *ring) {
+		en, zh := rp.ringLabel(rg)
+		last, first := rg.rows[len(rg.rows)-1], rg.rows[0]
+		len1, lzh1 := rp.pointLabel(last)
+		len0, lzh0 := rp.pointLabel(first)
+		rp.probs = append(rp.probs, problem{gp: geo.Problem{Code: CodeRingUnclosed, Ring: rg.num, Vertex: len(rg.rows) - 1, Point: orb.Point{rp.rows[last].x, rp.rows[last].y}},
+			en: fmt.Sprintf("%s is not closed: its last %s does not repeat its first %s; a ring ends by repeating its first point (check that no point is missing)", en, len1, len0),
+			zh: fmt.Sprintf("%s未闭合：最后一个%s与第一个%s不同；每圈应以重复第一个界址点结束（请检查是否遗漏界址点）", zh, lzh1, lzh0)})
+	}
+	for k, r := range rp.rows {
+		if cur != nil && r.ring != cur.num {
+			unclosed(cur)
+			cur = nil
+		}
+		if cur == nil {
+			cur = &ring{num: r.ring}
+			rings = append(rings, cur)
+		}
+		pt := orb.Point{r.y - y0, r.x - x0}
+		if n := len(cur.local); n > 0 && math.Abs(pt[0]-cur.local[n-1][0]) < closeTol && math.Abs(pt[1]-cur.local[n-1][1]) < closeTol {
+			en, zh := rp.pointLabel(k)
+			p.Warnings = append(p.Warnings, Warning{Code: WarnRepeatedPoint, Line: r.line,
+				Message:   fmt.Sprintf("%s repeats the previous point: dropped", en),
+				MessageZH: fmt.Sprintf("%s与上一个界址点重复：已忽略", zh)})
+			continue
+		}
+		cur.rows = append(cur.rows, k)
+		cur.local = append(cur.local, pt)
+		cur.xy = append(cur.xy, orb.Point{r.x, r.y})
+		if n := len(cur.local); n >= 3 && math.Abs(pt[0]-cur.local[0][0]) < closeTol && math.Abs(pt[1]-cur.local[0][1]) < closeTol {
+			cur.local[n-1], cur.xy[n-1] = cur.local[0], cur.xy[0] // exactly closed
+			cur = nil
+		}
+	}
+	if cur != nil {
+		unclosed(cur)
+	}
+	if len(rp.probs) > 0 {
+		return
+	}
+	// Each ring on its own: too few points, self-intersections.
+	for _, rg := range rings {
+		rg.area = geo.RingPlaneArea(rg.local)
+		rg.box = rg.local.Bound()
+		for _, gp := range geo.Validate(orb.MultiPolygon{{rg.xy}}) {
+			if gp.Code == geo.CodeWrongOrientation || gp.Code == geo.CodeRepeatedVertex {
+				continue // orientation is fixed below; repeats were dropped
+			}
+			rp.geoProblem(gp, rg, nil)
+		}
+	}
+	if len(rp.probs) > 0 {
+		return
+	}
+	// Nesting: a ring inside an odd number of others is a hole of its
+	// innermost container; the others are shells (islands in holes too).
+	n := len(rings)
+	depth := make([]int, n)
+	parent := make([]int, n)
+	for i := range rings {
+		parent[i] = -1
+		for j := range rings {
+			if i != j && contains(rings[j], rings[i], j < i) {
+				depth[i]++
+				if parent[i] < 0 || math.Abs(rings[j].area) < math.Abs(rings[parent[i]].area) {
+					parent[i] = j
+				}
+			}
+		}
+	}
+	var polys [][]int // ring indexes: shell, holes…
+	polyOf := make([]int, n)
+	for i := range rings {
+		if depth[i]%2 == 0 {
+			polyOf[i] = len(polys)
+			polys = append(polys, []int{i})
+		}
+	}
+	for i := range rings {
+		if depth[i]%2 == 1 {
+			k := polyOf[parent[i]]
+			polys[k] = append(polys[k], i)
+		}
+	}
+	xy := make(orb.MultiPolygon, len(polys))
+	for k, pr := range polys {
+		for _, i := range pr {
+			xy[k] = append(xy[k], rings[i].xy)
+		}
+	}
+	shells := make([]*ring, len(polys))
+	for k, pr := range polys {
+		shells[k] = rings[pr[0]]
+	}
+	for _, gp := range geo.Validate(xy) {
+		if gp.Code == geo.CodeWrongOrientation || gp.Code == geo.CodeRepeatedVertex {
+			continue
+		}
+		rp.geoProblem(gp, rings[polys[gp.Polygon][max(gp.Ring, 0)]], shells)
+	}
+	if len(rp.probs) > 0 {
+		return
+	}
+	// Orient by the right-hand rule (shells counter-clockwise in east/north),
+	// then unproject.
+	z := rd.f.Zone
+	p.Plane = make(orb.MultiPolygon, len(polys))
+	var area float64
+	for k, pr := range polys {
+		for j, i := range pr {
+			rg := rings[i]
+			ccw := j == 0
+			plane := make(orb.Ring, len(rg.local))
+			for m, q := range rg.local {
+				plane[m] = orb.Point{q[0] + y0, q[1] + x0}
+			}
+			if (rg.area > 0) != ccw {
+				plane.Reverse()
+			}
+			if j == 0 {
+				area += math.Abs(rg.area)
+			} else {
+				area -= math.Abs(rg.area)
+			}
+			p.Plane[k] = append(p.Plane[k], plane)
+		}
+	}
+	p.AreaM2 = area
+	p.Geometry = z.Unproject(p.Plane)
+	rp.compareDeclared()
+}
+
+// contains reports whether ring a contains ring b. b's first vertex off a's
+// boundary decides; rings that share every vertex and edge midpoint (a ring
+// written twice, once as a hole) fall back on orientation: the later ring,
+// wound the other way, is the hole.
+func contains(a, b *ring, aFirst bool) bool {
+	if !a.box.Contains(b.box.Min) || !a.box.Contains(b.box.Max) || math.Abs(b.area) > math.Abs(a.area) {
+		return false
+	}
+	for _, q := range b.local[:len(b.local)-1] {
+		switch locate(q, a.local) {
+		case 1:
+			return true
+		case -1:
+			return false
+		}
+	}
+	for m := 0; m+1 < len(b.local); m++ {
+		mid := orb.Point{(b.local[m][0] + b.local[m+1][0]) / 2, (b.local[m][1] + b.local[m+1][1]) / 2}
+		switch locate(mid, a.local) {
+		case 1:
+			return true
+		case -1:
+			return false
+		}
+	}
+	return aFirst && (a.area > 0) != (b.area > 0)
+}
+
+// locate: 1 inside, -1 outside, 0 on the boundary (within 1 µm).
+func locate(p orb.Point, r orb.Ring) int {
+	in := false
+	for i := 0; i+1 < len(r); i++ {
+		a, b := r[i], r[i+1]
+		if distSeg(p, a, b) < 1e-6 {
+			return 0
+		}
+		if (a[1] > p[1]) != (b[1] > p[1]) {
+			x := a[0] + (p[1]-a[1])*(b[0]-a[0])/(b[1]-a[1])
+			if p[0] < x {
+				in = !in
+			}
+		}
+	}
+	if in {
+		return 1
+	}
+	return -1
+}
+
+func distSeg(p, a, b orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+	}
+	return math.Hypot(p[0]-a[0]-t*dx, p[1]-a[1]-t*dy)
+}
+
+var (
+	vertexEN  = regexp.MustCompile(`vertex (\d+)`)
+	vertexZH  = regexp.MustCompile(`第 (\d+) 个顶点`)
+	holeEN    = regexp.MustCompile(`hole (\d+)`)
+	polygonEN = regexp.MustCompile(`polygon (\d+)`)
+	polygonZH = regexp.MustCompile(`第 (\d+) 个多边形`)
+)
+
+// geoProblem rewrites a geo.Problem found on the file's rings so that it
+// names the ring by its 圈号 and lines and every vertex by its point name and
+// line, and keeps geo's explanation. Problem.Point is (X, Y) as in the file.
+func (rp *rawParcel) geoProblem(gp geo.Problem, rg *ring, shells []*ring) {
+	en, zh := rp.ringLabel(rg)
+	if gp.Vertex >= 0 && gp.Vertex < len(rg.rows) {
+		pen, pzh := rp.pointLabel(rg.rows[gp.Vertex])
+		en, zh = en+", "+pen, zh+zh2(pzh)
+	}
+	bodyEN := afterWhere(gp.Message, ", ")
+	bodyZH := afterWhere(gp.MessageZH, "")
+	bodyEN = vertexEN.ReplaceAllStringFunc(bodyEN, func(s string) string {
+		k, _ := strconv.Atoi(s[len("vertex "):])
+		if k-1 >= 0 && k-1 < len(rg.rows) {
+			r := rp.rows[rg.rows[k-1]]
+			return fmt.Sprintf("point %s (line %d)", r.name, r.line)
+		}
+		return s
+	})
+	bodyZH = vertexZH.ReplaceAllStringFunc(bodyZH, func(s string) string {
+		k := digits(s)
+		if k-1 >= 0 && k-1 < len(rg.rows) {
+			r := rp.rows[rg.rows[k-1]]
+			return fmt.Sprintf("界址点 %s（第 %d 行）", r.name, r.line)
+		}
+		return s
+	})
+	bodyEN = holeEN.ReplaceAllString(bodyEN, "another ring")
+	if shells != nil {
+		bodyEN = polygonEN.ReplaceAllStringFunc(bodyEN, func(s string) string {
+			if k := digits(s); k >= 1 && k <= len(shells) {
+				en, _ := rp.ringLabel(shells[k-1])
+				return en
+			}
+			return s
+		})
+		bodyZH = polygonZH.ReplaceAllStringFunc(bodyZH, func(s string) string {
+			if k := digits(s); k >= 1 && k <= len(shells) {
+				_, zh := rp.ringLabel(shells[k-1])
+				return zh
+			}
+			return s
+		})
+	}
+	gp.Ring = rg.num
+	rp.probs = append(rp.probs, problem{gp: gp, en: en + bodyEN, zh: zh + bodyZH})
+}
+
+func zh2(s string) string { return "，" + s }
+
+// afterWhere drops geo's "polygon 1, shell, vertex 3" prefix, which counts
+// rings and vertices of the assembled polygon rather than the file's.
+func afterWhere(msg, _ string) string {
+	for _, sep := range []string{": ", "："} {
+		if i := strings.Index(msg, sep); i >= 0 && i < 80 && (strings.HasPrefix(msg, "polygon") || strings.HasPrefix(msg, "第")) {
+			return sep + msg[i+len(sep):]
+		}
+	}
+	// "polygon 1, shell has 3 positions…": keep the verb phrase.
+	for _, w := range []string{" has ", " repeats ", " is (", " encloses ", " runs ", " overlaps ", " shares "} {
+		if i := strings.Index(msg, w); i >= 0 {
+			return msg[i:]
+		}
+	}
+	for _, w := range []string{"有 ", "与第", "为 (", "的面积", "方向", "与同一"} {
+		if i := strings.Index(msg, w); i >= 0 {
+			return msg[i:]
+		}
+	}
+	return ": " + msg
+}
+
+// compareDeclared checks 地块面积 and 界址点数 against the coordinates.
+func (rp *rawParcel) compareDeclared() {
+	p := &rp.p
+	if p.DeclaredPoints != 0 && p.DeclaredPoints != p.Points {
+		p.Warnings = append(p.Warnings, Warning{Code: WarnPointCount, Line: p.Line,
+			Message:   fmt.Sprintf("界址点数 is %d but the parcel has %d coordinate rows (closing rows included)", p.DeclaredPoints, p.Points),
+			MessageZH: fmt.Sprintf("界址点数为 %d，但该地块有 %d 个坐标行（含闭合点）", p.DeclaredPoints, p.Points)})
+	}
+	d, a := p.DeclaredArea, p.AreaM2
+	if d <= 0 {
+		p.Warnings = append(p.Warnings, Warning{Code: WarnAreaMissing, Line: p.Line,
+			Message:   fmt.Sprintf("no declared area (地块面积); computed %s", geo.FormatArea(a, "en")),
+			MessageZH: fmt.Sprintf("未填写地块面积；按坐标计算为 %s", geo.FormatArea(a, "zh"))})
+		return
+	}
+	// 公顷 officially; some tools write m². The unit whose value is nearer
+	// the computed area (by ratio) is the one meant.
+	ha := geo.M2FromHectares(d)
+	p.DeclaredUnit, p.DeclaredAreaM2 = "ha", ha
+	if math.Abs(math.Log(d/a)) < math.Abs(math.Log(ha/a)) {
+		p.DeclaredUnit, p.DeclaredAreaM2 = "m2", d
+		p.Warnings = append(p.Warnings, Warning{Code: WarnAreaUnitM2, Line: p.Line,
+			Message:   fmt.Sprintf("地块面积 %g is in square metres, not 公顷 as the format says: read as %g m²", d, d),
+			MessageZH: fmt.Sprintf("地块面积 %g 的单位是平方米而不是格式规定的公顷：按 %g 平方米读取", d, d)})
+	}
+	diff := p.DeclaredAreaM2 - a
+	if tol := math.Max(1, 0.0005*a); math.Abs(diff) > tol {
+		p.Warnings = append(p.Warnings, Warning{Code: WarnAreaMismatch, Line: p.Line,
+			Message: fmt.Sprintf("declared area %.2f m² (%.4f ha) differs from the area computed from the coordinates, %.2f m² (%.4f ha), by %+.2f m² (%+.3f%%), more than the tolerance of %.2f m² (max of 1 m² and 0.05%%): the computed area is used",
+				p.DeclaredAreaM2, geo.HectaresFromM2(p.DeclaredAreaM2), a, geo.HectaresFromM2(a), diff, 100*diff/a, tol),
+			MessageZH: fmt.Sprintf("申报面积 %.2f 平方米（%.4f 公顷）与按坐标计算的面积 %.2f 平方米（%.4f 公顷）相差 %+.2f 平方米（%+.3f%%），超过允许误差 %.2f 平方米（1 平方米与 0.05%% 中的较大者）：采用计算面积",
+				p.DeclaredAreaM2, geo.HectaresFromM2(p.DeclaredAreaM2), a, geo.HectaresFromM2(a), diff, 100*diff/a, tol)})
+	}
+}
