@@ -31,7 +31,7 @@ type TXTWriteOptions struct {
 
 // WriteTXT writes parcels as a boundary-point coordinate file with CRLF line
 // ends: 界址点数 counts every row including each ring's closing row, 地块面积
-// is the cadastral area in the zone in 公顷 with 4 decimals, X/Y have 3
+// is the cadastral area of the written coordinates in 公顷 with 4 decimals, X/Y have 3
 // decimals, rings are numbered 1, 2, … within each parcel (shells before
 // their holes), points J1, J2, … Shells run clockwise and holes
 // counter-clockwise starting from the north-west-most point, the way
@@ -74,6 +74,7 @@ func WriteTXT(w io.Writer, ps []parcels.Parcel, opts TXTWriteOptions) error {
 		ringNo := 0
 		pt := 0
 		bad := false
+		var areaM2 float64 // of the coordinates as written (rounded to 1 mm), so the file agrees with itself
 		for _, poly := range p.Geometry {
 			for j, r := range poly {
 				ringNo++
@@ -82,6 +83,7 @@ func WriteTXT(w io.Writer, ps []parcels.Parcel, opts TXTWriteOptions) error {
 					bad = true
 					continue
 				}
+				loc := make(orb.Ring, 0, len(xy)+1)
 				first := pt + 1
 				for _, q := range xy {
 					pt++
@@ -89,8 +91,14 @@ func WriteTXT(w io.Writer, ps []parcels.Parcel, opts TXTWriteOptions) error {
 						bad = true
 					}
 					rows = append(rows, fmt.Sprintf("J%d,%d,%.3f,%.3f", pt, ringNo, q[0], q[1]))
+					loc = append(loc, orb.Point{mm(q[1]) - mm(xy[0][1]), mm(q[0]) - mm(xy[0][0])})
 				}
 				rows = append(rows, fmt.Sprintf("J%d,%d,%.3f,%.3f", first, ringNo, xy[0][0], xy[0][1]))
+				if a := math.Abs(geo.RingPlaneArea(loc)); j == 0 {
+					areaM2 += a
+				} else {
+					areaM2 -= a
+				}
 			}
 		}
 		if bad {
@@ -99,7 +107,7 @@ func WriteTXT(w io.Writer, ps []parcels.Parcel, opts TXTWriteOptions) error {
 				MessageZH: fmt.Sprintf("宗地 %s 无法按 %d 度带第 %d 带写出：有环少于 3 个顶点，或距中央子午线超过 400 千米", featureOf(p, i), z.Width, z.Number)})
 			continue
 		}
-		area := geo.HectaresFromM2(geo.CadastralArea(p.Geometry, z))
+		area := geo.HectaresFromM2(areaM2)
 		use, _ := p.Attrs[AttrTXTUse].(string)
 		sheet, _ := p.Attrs[AttrMapSheet].(string)
 		head := fmt.Sprintf("%d,%.4f,", len(rows), area)
@@ -138,8 +146,9 @@ func featureOf(p *parcels.Parcel, i int) string {
 }
 
 // clean keeps a field from breaking the line: commas (ASCII or Chinese)
-// separate fields and a lone @ ends the line, so they become 、 and ＠.
-var fieldCleaner = strings.NewReplacer(",", "、", "，", "、", "\r", " ", "\n", " ", "@", "＠")
+// separate fields, so they become 、 (an @ inside a field is harmless: only
+// the last field of a parcel line is the @ terminator).
+var fieldCleaner = strings.NewReplacer(",", "、", "，", "、", "\r", " ", "\n", " ")
 
 func clean(s string) string { return strings.TrimSpace(fieldCleaner.Replace(s)) }
 
@@ -181,3 +190,6 @@ func planeRing(r orb.Ring, z geo.Zone, shell bool) []orb.Point {
 	}
 	return append(xy[start:], xy[:start]...)
 }
+
+// mm rounds to the millimetre, as the file writes coordinates.
+func mm(v float64) float64 { return math.Round(v*1000) / 1000 }
