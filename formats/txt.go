@@ -314,7 +314,11 @@ func (rd *reader) parse(text string) {
 	var cur *rawParcel
 	for i, raw := range lines {
 		n := i + 1
-		s := strings.TrimSpace(punct.Replace(strings.TrimSuffix(raw, "\r")))
+		s := strings.TrimSuffix(raw, "\r")
+		if !isASCII(s) { // coordinate rows are ASCII: skip the replacer for them
+			s = punct.Replace(s)
+		}
+		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
 		}
@@ -672,4 +676,13 @@ func (rd *reader) axesAndZone() {
 			}
 		}
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

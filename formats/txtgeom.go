@@ -143,7 +143,12 @@ func (rd *reader) build(rp *rawParcel) {
 	for k, pr := range polys {
 		shells[k] = rings[pr[0]]
 	}
-	for _, gp := range geo.Validate(xy) {
+	// With one ring there is nothing more to find than the ring check did.
+	var assembled []geo.Problem
+	if n > 1 {
+		assembled = geo.Validate(xy)
+	}
+	for _, gp := range assembled {
 		if gp.Code == geo.CodeWrongOrientation || gp.Code == geo.CodeRepeatedVertex {
 			continue
 		}
