@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -332,4 +333,85 @@ func TestTileJSONAndStyle(t *testing.T) {
 	if w2 := f.do(t, req{url: "/api/styles/landplan.json", header: map[string]string{"If-None-Match": w.Header().Get("ETag")}}); w2.Code != http.StatusNotModified {
 		t.Errorf("style revalidation: %d", w2.Code)
 	}
+}
+
+// BenchmarkTileHTTP serves demo tiles over real HTTP on 127.0.0.1 (one
+// client goroutine, gzip accepted, anonymous viewer): "hit" repeats the
+// densest zoom-15 tile from the cache; "miss" walks the zoom-16 tiles of
+// the demo area that have features, with the cache emptied before each
+// request (store bbox read + encode + gzip).
+func BenchmarkTileHTTP(b *testing.B) {
+	ts, _ := demoServer(b, api.Config{AnonymousRole: parcels.RoleViewer})
+	srv := ts.Config.Handler.(*api.Server)
+	client := ts.Client()
+	get := func(b *testing.B, url string) (int, int) {
+		rq, _ := http.NewRequest(http.MethodGet, ts.URL+url, nil)
+		rq.Header.Set("Accept-Encoding", "gzip")
+		resp, err := client.Do(rq)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 && resp.StatusCode != 204 {
+			b.Fatalf("%s: %d", url, resp.StatusCode)
+		}
+		return resp.StatusCode, int(n)
+	}
+	b.Run("hit", func(b *testing.B) {
+		u := tileURL("parcels", tiles.Tile{Z: 15, X: 27407, Y: 13639})
+		get(b, u)
+		n := 0
+		for b.Loop() {
+			_, n = get(b, u)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tiles/s")
+		b.ReportMetric(float64(n), "gzip-bytes")
+	})
+	demoArea := orb.Bound{Min: orb.Point{121.0836, 28.7562}, Max: orb.Point{121.3843, 28.8599}}
+	for _, layer := range []string{"parcels", "buildings"} {
+		var ts16 []tiles.Tile
+		for _, t := range tiles.Cover(demoArea, 16) {
+			if code, _ := get(b, tileURL(layer, t)); code == 200 {
+				ts16 = append(ts16, t)
+			}
+		}
+		b.Run("miss-"+layer, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				srv.InvalidateAllTiles()
+				get(b, tileURL(layer, ts16[i%len(ts16)]))
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tiles/s")
+			b.ReportMetric(float64(len(ts16)), "distinct-tiles")
+		})
+	}
+}
+
+// FuzzTilePath sends arbitrary layer and coordinate strings: the answer is
+// a tile, an empty tile or a 404 problem, never a server error.
+func FuzzTilePath(f *testing.F) {
+	for _, s := range [][4]string{{"parcels", "16", "54818", "27278"}, {"zones", "10", "856", "426"}, {"roads", "1", "0", "0"},
+		{"parcels", "99", "1", "1"}, {"buildings", "14", "-1", "0"}, {"parcels", "12", "99999999999999999999", "0"}, {"parcels.json", "", "", ""}} {
+		f.Add(s[0], s[1], s[2], s[3])
+	}
+	ts, _ := demoServer(f, api.Config{AnonymousRole: parcels.RoleViewer})
+	srv := ts.Config.Handler.(*api.Server)
+	f.Fuzz(func(t *testing.T, layer, z, x, y string) {
+		u := "/api/tiles/" + url.PathEscape(layer) + "/" + url.PathEscape(z) + "/" + url.PathEscape(x) + "/" + url.PathEscape(y) + ".mvt"
+		pu, err := url.Parse(u)
+		if err != nil {
+			return
+		}
+		hr := httptest.NewRequest(http.MethodGet, "/", nil)
+		hr.URL = pu
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, hr)
+		switch w.Code {
+		case http.StatusOK, http.StatusNoContent, http.StatusNotFound:
+		default:
+			t.Fatalf("%s: %d %s", u, w.Code, w.Body.String())
+		}
+	})
 }
