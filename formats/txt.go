@@ -148,6 +148,7 @@ type row struct {
 	a, b     float64 // the two values in file order
 	x, y     float64 // northing, easting once the axis order is known
 	prefixed bool
+	bad      bool // already reported: skip further checks
 }
 
 // rawParcel gathers a parcel's rows and problems during parsing.
@@ -217,7 +218,15 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 		rd.axesAndZone()
 	}
 	if len(rd.fatal) > 0 {
-		return f, Errors(rd.fatal)
+		// Without a usable coordinate system or zone no geometry can be
+		// checked, but the lines that failed to parse are still listed.
+		errs := Errors(rd.fatal)
+		for i := range rd.parcels {
+			if rp := &rd.parcels[i]; len(rp.probs) > 0 {
+				errs = append(errs, rp.error())
+			}
+		}
+		return f, errs
 	}
 	var errs Errors
 	seen := map[string]int{}
@@ -577,6 +586,7 @@ func (rd *reader) axesAndZone() {
 		for k := range rp.rows {
 			r := &rp.rows[k]
 			if o := order(*r); o != undecided && o != want {
+				r.bad = true
 				rp.fail(CodeAxisOrder,
 					fmt.Sprintf("line %d (point %s) writes its values in the other order than the rest of the file (%s first): check this row", r.line, r.name, map[bool]string{false: "X", true: "Y"}[f.EastingFirst]),
 					fmt.Sprintf("第 %d 行（界址点 %s）的坐标顺序与文件其余部分（%s 在前）相反：请检查该行", r.line, r.name, map[bool]string{false: "X", true: "Y"}[f.EastingFirst]))
@@ -662,6 +672,9 @@ func (rd *reader) axesAndZone() {
 	for i := range rd.parcels {
 		rp := &rd.parcels[i]
 		for _, r := range rp.rows {
+			if r.bad {
+				continue
+			}
 			if r.prefixed != prefixed {
 				rp.fail(CodeZonePrefix,
 					fmt.Sprintf("line %d (point %s): Y = %.3f %s the zone prefix while the other rows %s", r.line, r.name, r.y, map[bool]string{true: "has", false: "lacks"}[r.prefixed], map[bool]string{true: "have it", false: "do not"}[prefixed]),
@@ -685,4 +698,35 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// DomainParcels maps every parcel read to the domain (see TXTParcel.Parcel),
+// in file order.
+func (f *TXTFile) DomainParcels() []parcels.Parcel {
+	ps := make([]parcels.Parcel, len(f.Parcels))
+	for i := range f.Parcels {
+		ps[i] = f.Parcels[i].Parcel()
+	}
+	return ps
+}
+
+// FeatureWarning is a warning with the feature it is about ("" for the file).
+type FeatureWarning struct {
+	Feature string `json:"feature,omitempty"`
+	Warning
+}
+
+// AllWarnings lists the file's warnings, then each parcel's, for an import
+// report.
+func (f *TXTFile) AllWarnings() []FeatureWarning {
+	var out []FeatureWarning
+	for _, w := range f.Warnings {
+		out = append(out, FeatureWarning{Warning: w})
+	}
+	for i := range f.Parcels {
+		for _, w := range f.Parcels[i].Warnings {
+			out = append(out, FeatureWarning{Feature: f.Parcels[i].feature(), Warning: w})
+		}
+	}
+	return out
 }

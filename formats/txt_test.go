@@ -436,3 +436,73 @@ func TestReadTXTEncodingErrors(t *testing.T) {
 	_, err = ReadTXT(strings.NewReader(strings.Repeat("x", 100)), TXTOptions{MaxBytes: 10})
 	asErrors(t, err)
 }
+
+const head40 = "[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=3\n带号=40\n[地块坐标]\n"
+
+// Rows that break the file's conventions are reported on their lines.
+func TestReadTXTRowProblems(t *testing.T) {
+	src := head40 + // parcel line is line 6
+		"5,3.0000,R,行错误,面,,工业用地,0601,@\n" +
+		"J1,1,3193200.000,40607309.900\n" +
+		"J2,1,40607459.900,3193200.000\n" + // line 8: easting first in an X-first file
+		"J3,1,3193000.000,607459.900\n" + // line 9: no zone prefix
+		"J4,1,3193000.000,40607309.900\n" +
+		"J1,1,3193200.000,40607309.900\n"
+	_, err := ReadTXT(strings.NewReader(src), TXTOptions{})
+	es := asErrors(t, err)
+	if len(es) != 1 || len(es[0].Problems) != 2 {
+		t.Fatalf("%v", es)
+	}
+	if !strings.Contains(es[0].Message, "line 8 (point J2) writes its values in the other order") || !strings.Contains(es[0].Message, "line 9 (point J3): Y = 607459.900 lacks the zone prefix") {
+		t.Errorf("%s", es[0].Message)
+	}
+	if !strings.Contains(es[0].MessageZH, "第 8 行（界址点 J2）的坐标顺序") || !strings.Contains(es[0].MessageZH, "第 9 行（界址点 J3）：Y = 607459.900 缺少带号前缀") {
+		t.Errorf("%s", es[0].MessageZH)
+	}
+}
+
+// A file-level refusal still lists the lines that could not be parsed.
+func TestReadTXTFatalAndParseErrors(t *testing.T) {
+	src := strings.Replace(head40, "带号=40", "带号=39", 1) +
+		"5,3.0000,Q,坏行,面,,工业用地,0601,@\n" +
+		"J1,1,3193200.000,40607309.900\n" +
+		"J2,1,3193200.000\n" + // line 8: 3 fields
+		"J3,1,3193000.000,40607459.900\n" +
+		"J1,1,3193200.000,40607309.900\n"
+	_, err := ReadTXT(strings.NewReader(src), TXTOptions{})
+	es := asErrors(t, err)
+	if len(es) != 2 || es[0].Feature != "" || !strings.Contains(es[0].Message, "zone conflict") || es[1].Feature != "Q" || !strings.Contains(es[1].Message, "line 8") {
+		t.Fatalf("%v", es)
+	}
+}
+
+// A ring written twice (the second reversed) cannot be decided by position:
+// orientation makes the second a hole, and the empty polygon is reported.
+func TestReadTXTDuplicateRing(t *testing.T) {
+	src := head40 +
+		"10,1.0000,D,重复圈,面,,工业用地,0601,@\n" +
+		"J1,1,3193100.000,40607000.000\nJ2,1,3193100.000,40607100.000\nJ3,1,3193000.000,40607100.000\nJ4,1,3193000.000,40607000.000\nJ1,1,3193100.000,40607000.000\n" +
+		"J1,2,3193100.000,40607000.000\nJ4,2,3193000.000,40607000.000\nJ3,2,3193000.000,40607100.000\nJ2,2,3193100.000,40607100.000\nJ1,2,3193100.000,40607000.000\n"
+	_, err := ReadTXT(strings.NewReader(src), TXTOptions{})
+	es := asErrors(t, err)
+	if len(es) != 1 || es[0].Problems[0].Code != geo.CodeHoleCrossesShell || !strings.Contains(es[0].Message, "ring 2 (lines 12–16)") {
+		t.Fatalf("%v", es)
+	}
+}
+
+func TestAllWarnings(t *testing.T) {
+	f := MustReadTXT(t, "testdata/missing_zone.txt", TXTOptions{})
+	f2 := MustReadTXT(t, "testdata/area_units.txt", TXTOptions{})
+	if ws := f.AllWarnings(); len(ws) != 1 || ws[0].Feature != "" || ws[0].Code != WarnZoneAssumed {
+		t.Errorf("%+v", ws)
+	}
+	ws := f2.AllWarnings()
+	var got []string
+	for _, w := range ws {
+		got = append(got, w.Feature+":"+w.Code)
+	}
+	want := []string{"U1:area_unit_m2", "U2:area_mismatch", "U4:area_mismatch", "U6:area_mismatch", "U7:area_missing"}
+	if !slices.Equal(got, want) {
+		t.Errorf("%v, want %v", got, want)
+	}
+}

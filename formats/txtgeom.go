@@ -261,8 +261,8 @@ func (rp *rawParcel) geoProblem(gp geo.Problem, rg *ring, shells []*ring) {
 		pen, pzh := rp.pointLabel(rg.rows[gp.Vertex])
 		en, zh = en+", "+pen, zh+zh2(pzh)
 	}
-	bodyEN := afterWhere(gp.Message, ", ")
-	bodyZH := afterWhere(gp.MessageZH, "")
+	bodyEN := afterWhere(gp.Message)
+	bodyZH := afterWhere(gp.MessageZH)
 	bodyEN = vertexEN.ReplaceAllStringFunc(bodyEN, func(s string) string {
 		k, _ := strconv.Atoi(s[len("vertex "):])
 		if k-1 >= 0 && k-1 < len(rg.rows) {
@@ -304,7 +304,7 @@ func zh2(s string) string { return "，" + s }
 
 // afterWhere drops geo's "polygon 1, shell, vertex 3" prefix, which counts
 // rings and vertices of the assembled polygon rather than the file's.
-func afterWhere(msg, _ string) string {
+func afterWhere(msg string) string {
 	for _, sep := range []string{": ", "："} {
 		if i := strings.Index(msg, sep); i >= 0 && i < 80 && (strings.HasPrefix(msg, "polygon") || strings.HasPrefix(msg, "第")) {
 			return sep + msg[i+len(sep):]

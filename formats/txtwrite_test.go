@@ -13,13 +13,7 @@ import (
 	"landplan/parcels"
 )
 
-func domainParcels(f *TXTFile) []parcels.Parcel {
-	ps := make([]parcels.Parcel, len(f.Parcels))
-	for i := range f.Parcels {
-		ps[i] = f.Parcels[i].Parcel()
-	}
-	return ps
-}
+func domainParcels(f *TXTFile) []parcels.Parcel { return f.DomainParcels() }
 
 // Reading a sample and writing it back gives the sample byte for byte, in
 // UTF-8 and in GBK: CRLF, 界址点数 with closing rows, 公顷 with 4 decimals,
