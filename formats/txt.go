@@ -287,7 +287,7 @@ type reader struct {
 }
 
 // punct maps the full-width punctuation of Chinese input methods to ASCII.
-var punct = strings.NewReplacer("【", "[", "】", "]", "［", "[", "］", "]", "＝", "=", "＠", "@", "：", ":")
+var punct = strings.NewReplacer("【", "[", "】", "]", "［", "[", "］", "]", "＝", "=", "＠", "@")
 
 // splitFields splits on ASCII commas, and on Chinese commas too unless that
 // breaks a line that splits into want fields on ASCII commas alone (a name
