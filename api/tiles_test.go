@@ -3,8 +3,10 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,7 +17,10 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 
 	"landplan/api"
+	"landplan/demo"
+	"landplan/internal/testdb"
 	"landplan/parcels"
+	"landplan/postgis"
 	"landplan/tiles"
 )
 
@@ -414,4 +419,87 @@ func FuzzTilePath(f *testing.F) {
 			t.Fatalf("%s: %d %s", u, w.Code, w.Body.String())
 		}
 	})
+}
+
+// The demo area served from GeoPackage and from PostGIS gives the same
+// tiles: the store source reads both through the Store contract.
+func TestTilesSameOnBothStores(t *testing.T) {
+	gts, _ := demoServer(t, api.Config{AnonymousRole: parcels.RoleViewer})
+	db, err := postgis.Open(context.Background(), testdb.Fresh(t), postgis.Options{MigrateOnOpen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := demo.Seed(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	psrv, err := api.New(api.Config{Store: db, AnonymousRole: parcels.RoleViewer, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense := tiles.Tile{Z: 15, X: 27407, Y: 13639}
+	c := dense.Bound().Center()
+	for _, tc := range []struct {
+		layer string
+		t     tiles.Tile
+	}{{"parcels", dense}, {"buildings", dense}, {"zones", tiles.TileAt(c, 12)}, {"buildings", tiles.TileAt(c, 17)}} {
+		u := tileURL(tc.layer, tc.t)
+		resp, err := gts.Client().Get(gts.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gb, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		w := httptest.NewRecorder()
+		psrv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, u, nil))
+		if resp.StatusCode != w.Code {
+			t.Errorf("%s: GeoPackage %d, PostGIS %d", u, resp.StatusCode, w.Code)
+			continue
+		}
+		if w.Code != 200 {
+			t.Errorf("%s: %d, want a tile with features", u, w.Code)
+			continue
+		}
+		if !bytes.Equal(gb, w.Body.Bytes()) {
+			gl, _ := mvt.Unmarshal(gb)
+			pl, _ := mvt.Unmarshal(w.Body.Bytes())
+			t.Errorf("%s: GeoPackage %d bytes (%d features), PostGIS %d bytes (%d features)", u, len(gb), len(gl[0].Features), w.Body.Len(), len(pl[0].Features))
+		}
+	}
+}
+
+// Editing a member parcel changes its zone's area everywhere the zone is
+// drawn, also in tiles far from the parcel.
+func TestTilesZoneFollowsMemberEdit(t *testing.T) {
+	f := newFixture(t, api.Config{})
+	ed := parcels.RoleEditor
+	p1, p4 := f.parcels[0], f.parcels[3] // 121.100, 28.850 and 121.100, 28.853, 0.001° squares
+	body := fmt.Sprintf(`{"type":"Feature","geometry":null,"properties":{"name":"甲丁联合改造片区","status":"draft","members":[%d,%d]}}`, p1.ID, p4.ID)
+	w := f.do(t, req{method: "POST", url: "/api/collections/zones/items", body: body, role: ed})
+	if w.Code != http.StatusCreated {
+		t.Fatalf("POST zone: %d %s", w.Code, w.Body.String())
+	}
+	zid := int64(decode(t, w)["id"].(float64))
+	// The zoom-18 tile of p1's middle does not meet p4's box, old or new.
+	tA := tiles.TileAt(orb.Point{121.1005, 28.8505}, 18)
+	if tA.BufferedBound(4096, 64).Intersects(p4.Geometry.Bound()) {
+		t.Fatal("test geometry: tile A meets p4")
+	}
+	before := tileProps(t, f.do(t, req{url: tileURL("zones", tA), role: ed}), "zones")[zid]
+	a0, _ := before["area_m2"].(float64)
+	if a0 < 20000 || a0 > 23000 || before["member_count"] != 2.0 {
+		t.Fatalf("zone before: %v", before)
+	}
+	// Halve p4.
+	cur := decode(t, f.do(t, req{url: fmt.Sprintf("/api/collections/parcels/items/%d", p4.ID), role: ed}))
+	v := int64(cur["properties"].(map[string]any)["version"].(float64))
+	patch := `{"geometry":{"type":"Polygon","coordinates":[[[121.100,28.853],[121.1005,28.853],[121.1005,28.854],[121.100,28.854],[121.100,28.853]]]}}`
+	if w := f.do(t, req{method: "PATCH", url: fmt.Sprintf("/api/collections/parcels/items/%d", p4.ID), body: patch, role: ed,
+		header: map[string]string{"If-Match": fmt.Sprintf(`"%d"`, v), "Content-Type": "application/merge-patch+json"}}); w.Code != 200 {
+		t.Fatalf("PATCH p4: %d %s", w.Code, w.Body.String())
+	}
+	after := tileProps(t, f.do(t, req{url: tileURL("zones", tA), role: ed}), "zones")[zid]
+	if a1, _ := after["area_m2"].(float64); a1 > a0-4500 || a1 < a0-6500 {
+		t.Errorf("zone area in tile A: %v → %v, want about 5,400 m² less", a0, a1)
+	}
 }
