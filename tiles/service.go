@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -55,29 +56,36 @@ func (s *Service) InvalidateAll() { s.cache.InvalidateAll() }
 // The entry is shared: do not modify it.
 func (s *Service) Tile(ctx context.Context, l *Layer, t Tile, v View) (*Entry, error) {
 	k := Key{Layer: l.Name, Tile: t, View: v}
-	if e, ok := s.cache.Get(k); ok {
-		return e, nil
-	}
-	s.mu.Lock()
-	if r, ok := s.inflight[k]; ok {
-		s.mu.Unlock()
-		select {
-		case <-r.done:
-			return r.entry, r.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	for {
+		if e, ok := s.cache.Get(k); ok {
+			return e, nil
 		}
-	}
-	r := &render{done: make(chan struct{})}
-	s.inflight[k] = r
-	s.mu.Unlock()
+		s.mu.Lock()
+		if r, ok := s.inflight[k]; ok {
+			s.mu.Unlock()
+			select {
+			case <-r.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			// The render ran on its first requester's context: if that
+			// client went away, render again for this one.
+			if r.err != nil && ctx.Err() == nil && (errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded)) {
+				continue
+			}
+			return r.entry, r.err
+		}
+		r := &render{done: make(chan struct{})}
+		s.inflight[k] = r
+		s.mu.Unlock()
 
-	r.entry, r.err = s.render(ctx, k, l)
-	s.mu.Lock()
-	delete(s.inflight, k)
-	s.mu.Unlock()
-	close(r.done)
-	return r.entry, r.err
+		r.entry, r.err = s.render(ctx, k, l)
+		s.mu.Lock()
+		delete(s.inflight, k)
+		s.mu.Unlock()
+		close(r.done)
+		return r.entry, r.err
+	}
 }
 
 func (s *Service) render(ctx context.Context, k Key, l *Layer) (*Entry, error) {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -235,4 +237,100 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(seedDir)
 	}
 	os.Exit(code)
+}
+
+// gateSource counts reads and holds each until released.
+type gateSource struct {
+	mu    sync.Mutex
+	reads int
+	gate  chan struct{}
+	inner tiles.Source
+}
+
+func (g *gateSource) Features(ctx context.Context, l *tiles.Layer, b orb.Bound) ([]tiles.Feature, error) {
+	g.mu.Lock()
+	g.reads++
+	g.mu.Unlock()
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return g.inner.Features(ctx, l, b)
+}
+
+// Concurrent requests for one missing tile share one read; a waiter whose
+// leader gave up (cancelled) renders again instead of failing.
+func TestServiceSharesRenders(t *testing.T) {
+	st := demoStore(t)
+	l := tiles.LayerByName("parcels")
+	tl := denseTile(t, 15)
+	g := &gateSource{gate: make(chan struct{}), inner: tiles.StoreSource{Store: st}}
+	svc := tiles.NewService(g, 1<<20)
+	var wg sync.WaitGroup
+	entries := make([]*tiles.Entry, 8)
+	for i := range entries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := svc.Tile(context.Background(), l, tl, tiles.ViewFull)
+			if err != nil {
+				t.Error(err)
+			}
+			entries[i] = e
+		}()
+	}
+	for { // wait until the leader is reading
+		g.mu.Lock()
+		n := g.reads
+		g.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		runtime.Gosched()
+	}
+	time.Sleep(20 * time.Millisecond) // let the others queue behind it
+	close(g.gate)
+	wg.Wait()
+	if g.reads != 1 {
+		t.Errorf("%d reads for 8 concurrent requests of one tile", g.reads)
+	}
+	for _, e := range entries {
+		if e != entries[0] || e.Features == 0 {
+			t.Fatalf("requests got different or empty entries")
+		}
+	}
+
+	// A leader cancelled mid-read: its waiter still gets the tile.
+	g2 := &gateSource{gate: make(chan struct{}), inner: tiles.StoreSource{Store: st}}
+	svc2 := tiles.NewService(g2, 1<<20)
+	lctx, cancel := context.WithCancel(context.Background())
+	lead := make(chan error, 1)
+	go func() { _, err := svc2.Tile(lctx, l, tl, tiles.ViewFull); lead <- err }()
+	for {
+		g2.mu.Lock()
+		n := g2.reads
+		g2.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		runtime.Gosched()
+	}
+	waiter := make(chan *tiles.Entry, 1)
+	go func() {
+		e, err := svc2.Tile(context.Background(), l, tl, tiles.ViewFull)
+		if err != nil {
+			t.Error(err)
+		}
+		waiter <- e
+	}()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-lead; err == nil {
+		t.Error("cancelled leader got no error")
+	}
+	close(g2.gate) // the waiter's own render may read now
+	if e := <-waiter; e == nil || e.Features == 0 {
+		t.Errorf("waiter after a cancelled leader: %+v", e)
+	}
 }
