@@ -681,11 +681,11 @@ func (rd *reader) axesAndZone() {
 					fmt.Sprintf("第 %d 行（界址点 %s）：Y = %.3f %s带号前缀，而其他坐标行%s", r.line, r.name, r.y, map[bool]string{true: "带有", false: "缺少"}[r.prefixed], map[bool]string{true: "都带有", false: "都没有"}[prefixed]))
 				continue
 			}
-			e := r.y - z.FalseEasting() // easting from the central meridian
-			if math.Abs(e) > 400000 || r.x < 0 || r.x > 6.5e6 {
+			e := r.y - z.FalseEasting()                           // easting from the central meridian
+			if math.Abs(e) > 400000 || r.x < 3e5 || r.x > 6.1e6 { // China: 3°N–54°N
 				rp.fail(CodeBadNumber,
-					fmt.Sprintf("line %d (point %s): X = %.3f, Y = %.3f is not in %d° zone %d over China (X 0–6500 km, Y within 400 km of the central meridian): check the values and their order", r.line, r.name, r.x, r.y, z.Width, z.Number),
-					fmt.Sprintf("第 %d 行（界址点 %s）：X = %.3f，Y = %.3f 不在中国境内的 %d 度带第 %d 带范围（X 0–6500 千米，Y 距中央子午线 400 千米以内）：请检查坐标值及其顺序", r.line, r.name, r.x, r.y, z.Width, z.Number))
+					fmt.Sprintf("line %d (point %s): X = %.3f, Y = %.3f is not in %d° zone %d over China (X 300–6100 km, Y within 400 km of the central meridian): check the values and their order", r.line, r.name, r.x, r.y, z.Width, z.Number),
+					fmt.Sprintf("第 %d 行（界址点 %s）：X = %.3f，Y = %.3f 不在中国境内的 %d 度带第 %d 带范围（X 300–6100 千米，Y 距中央子午线 400 千米以内）：请检查坐标值及其顺序", r.line, r.name, r.x, r.y, z.Width, z.Number))
 			}
 		}
 	}

@@ -183,6 +183,21 @@ func (rd *reader) build(rp *rawParcel) {
 	}
 	p.AreaM2 = area
 	p.Geometry = z.Unproject(p.Plane)
+	// The plane checks keep rows near the zone; this catches the rest (geo
+	// does the same for lon/lat input).
+	for k, poly := range p.Geometry {
+		for j, r := range poly {
+			if inChina(r) {
+				continue
+			}
+			rg := rings[polys[k][j]]
+			en, zh := rp.ringLabel(rg)
+			rp.probs = append(rp.probs, problem{gp: geo.Problem{Code: geo.CodeOutsideChina, Ring: rg.num, Vertex: -1},
+				en: fmt.Sprintf("%s lies outside China once unprojected from %v: check 带号, 几度分带 and the order of X and Y", en, z),
+				zh: fmt.Sprintf("%s按 %d 度带第 %d 带反算后位于中国范围之外：请检查带号、几度分带以及 X、Y 的顺序", zh, z.Width, z.Number)})
+			return
+		}
+	}
 	rp.compareDeclared()
 }
 
@@ -357,4 +372,14 @@ func (rp *rawParcel) compareDeclared() {
 			MessageZH: fmt.Sprintf("申报面积 %.2f 平方米（%.4f 公顷）与按坐标计算的面积 %.2f 平方米（%.4f 公顷）相差 %+.2f 平方米（%+.3f%%），超过允许误差 %.2f 平方米（1 平方米与 0.05%% 中的较大者）：采用计算面积",
 				p.DeclaredAreaM2, geo.HectaresFromM2(p.DeclaredAreaM2), a, geo.HectaresFromM2(a), diff, 100*diff/a, tol)})
 	}
+}
+
+// inChina: every vertex within lon 73–136, lat 3–54 (geo.ValidateLonLat's extent).
+func inChina(r orb.Ring) bool {
+	for _, q := range r {
+		if !(q[0] >= 73 && q[0] <= 136 && q[1] >= 3 && q[1] <= 54) {
+			return false
+		}
+	}
+	return true
 }
