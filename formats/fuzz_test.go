@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"landplan/parcels"
@@ -129,4 +130,18 @@ func BenchmarkWriteTXT(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "parcels/s")
+}
+
+// A file of 1500 bad parcels lists 1000 and counts the other 500.
+func TestReadTXTMaxErrors(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(head40)
+	for i := 0; i < MaxErrors+500; i++ {
+		fmt.Fprintf(&b, "5,1,P%d,坏,面,,,,@\nJ1,1,x,y\n", i)
+	}
+	_, err := ReadTXT(&b, TXTOptions{})
+	var es Errors
+	if !errors.As(err, &es) || len(es) != MaxErrors+1 || es[MaxErrors-1].Feature != fmt.Sprintf("P%d", MaxErrors-1) || !strings.Contains(es[MaxErrors].Message, "500 more parcels") {
+		t.Fatalf("%d errors", len(es))
+	}
 }

@@ -179,6 +179,10 @@ const (
 	CodeRingUnclosed = geo.CodeUnclosedRing
 )
 
+// MaxErrors caps the rejected parcels ReadTXT lists one by one; the rest are
+// counted in one more error, so a response stays readable.
+const MaxErrors = 1000
+
 // ReadTXT reads a boundary-point coordinate file (see
 // shared/reference/boundary-point-txt.md): any of the encodings surveyors'
 // tools write, CRLF or LF, full-width brackets and commas, the standard
@@ -191,7 +195,8 @@ const (
 // the file then still holds the parcels that were read without problems, so
 // a caller can show them, but an import must reject the whole file. A file
 // in 1980西安 or 1954北京 coordinates is refused outright: CGCS2000
-// transformation parameters for them are not public.
+// transformation parameters for them are not public. An error reading r
+// itself is returned as it is (not EINVALID).
 func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 	max := opts.MaxBytes
 	if max <= 0 {
@@ -199,7 +204,7 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, Errors{&parcels.Error{Code: parcels.EINVALID, Message: "cannot read the file: " + err.Error(), MessageZH: "无法读取文件：" + err.Error()}}
+		return nil, fmt.Errorf("formats: reading the TXT file: %w", err) // I/O, not the file's fault: not EINVALID
 	}
 	if int64(len(b)) > max {
 		return nil, Errors{fileError(fmt.Sprintf("the file is larger than %d bytes: split it", max), fmt.Sprintf("文件超过 %d 字节：请拆分后再导入", max))}
@@ -249,6 +254,12 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 			continue
 		}
 		f.Parcels = append(f.Parcels, rp.p)
+	}
+	if len(errs) > MaxErrors {
+		more := len(errs) - MaxErrors
+		errs = append(errs[:MaxErrors:MaxErrors], fileError(
+			fmt.Sprintf("%d more parcels are rejected and not listed: correct the ones above and import again", more),
+			fmt.Sprintf("另有 %d 个地块不能导入，未逐一列出：请先修正以上问题后重新导入", more)))
 	}
 	if len(rd.parcels) == 0 {
 		errs = append(errs, fileError("the file has no parcels: a [地块坐标] section with parcel lines (ending in @) and coordinate rows is required",
@@ -321,6 +332,7 @@ func (rd *reader) parse(text string) {
 	lines := strings.Split(text, "\n")
 	var sec *TXTSection
 	var cur *rawParcel
+	stray := false
 	for i, raw := range lines {
 		n := i + 1
 		s := strings.TrimSuffix(raw, "\r")
@@ -359,6 +371,10 @@ func (rd *reader) parse(text string) {
 		}
 		fs := splitFields(s, 4)
 		if cur == nil {
+			if stray { // the first such row says it; more would only repeat it
+				continue
+			}
+			stray = true
 			rd.fatal = append(rd.fatal, fileError(
 				fmt.Sprintf("line %d (%q) comes before any parcel line: each parcel starts with a line 界址点数,地块面积,地块编号,…,@", n, clip(s)),
 				fmt.Sprintf("第 %d 行（%q）出现在任何地块行之前：每个地块应以“界址点数,地块面积,地块编号,…,@”行开始", n, clip(s))))
