@@ -117,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.TokenCacheTTL < 0 {
 		s.tokens.ttl = 0
 	}
+	s.metrics.reg.MustRegister(tileCacheMetrics(tileSvc)...)
 	s.byName = map[string]*collection{}
 	for _, c := range s.colls {
 		s.byName[c.Name] = c

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"landplan/parcels"
 	"landplan/tiles"
@@ -509,4 +510,25 @@ func (t *tileStore) Restore(ctx context.Context, kind parcels.Kind, id, version,
 		t.invalidate(ctx, kind, old, t.geometryOf(context.WithoutCancel(ctx), kind, id))
 	}
 	return err
+}
+
+// tileCacheMetrics exports the tile cache's counters to /metrics.
+func tileCacheMetrics(svc *tiles.Service) []prometheus.Collector {
+	stat := func(f func(tiles.CacheStats) float64) func() float64 {
+		return func() float64 { return f(svc.Cache().Stats()) }
+	}
+	counter := func(name, help string, f func(tiles.CacheStats) float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, stat(f))
+	}
+	gauge := func(name, help string, f func(tiles.CacheStats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, stat(f))
+	}
+	return []prometheus.Collector{
+		counter("landplan_tile_cache_hits_total", "Tile requests answered from the cache.", func(s tiles.CacheStats) float64 { return float64(s.Hits) }),
+		counter("landplan_tile_cache_misses_total", "Tile requests that had to render (or wait for a render).", func(s tiles.CacheStats) float64 { return float64(s.Misses) }),
+		counter("landplan_tile_cache_evictions_total", "Tiles dropped to stay within the byte limit.", func(s tiles.CacheStats) float64 { return float64(s.Evicted) }),
+		counter("landplan_tile_cache_rejected_total", "Renders not cached because a change met the tile while it rendered.", func(s tiles.CacheStats) float64 { return float64(s.Rejected) }),
+		gauge("landplan_tile_cache_bytes", "Bytes held by the tile cache.", func(s tiles.CacheStats) float64 { return float64(s.Bytes) }),
+		gauge("landplan_tile_cache_entries", "Tiles held by the tile cache.", func(s tiles.CacheStats) float64 { return float64(s.Entries) }),
+	}
 }

@@ -153,6 +153,16 @@ func TestTilesRolesAndHeaders(t *testing.T) {
 	if p := tileProps(t, f.do(t, req{url: tileURL("buildings", fixtureTile)}), "buildings")[f.build[0].ID]; p["use"] != "production" || p["floors"] == nil || p["parcel_id"] == nil {
 		t.Errorf("building props %v", p)
 	}
+	// The cache's counters are on /metrics.
+	m := f.do(t, req{url: "/metrics"}).Body.String()
+	for _, name := range []string{"landplan_tile_cache_hits_total", "landplan_tile_cache_misses_total", "landplan_tile_cache_bytes", "landplan_tile_cache_entries"} {
+		if !strings.Contains(m, "\n"+name+" ") {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	if strings.Contains(m, "\nlandplan_tile_cache_hits_total 0\n") || strings.Contains(m, "\nlandplan_tile_cache_entries 0\n") {
+		t.Error("tile cache metrics show no hits or no entries after cached requests")
+	}
 	// HEAD: headers, no body.
 	if w := f.do(t, req{method: "HEAD", url: tileURL("parcels", fixtureTile)}); w.Code != 200 || w.Body.Len() != 0 || w.Header().Get("ETag") != etag {
 		t.Errorf("HEAD: %d, %d bytes, ETag %s", w.Code, w.Body.Len(), w.Header().Get("ETag"))
