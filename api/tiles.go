@@ -272,11 +272,16 @@ func (s *Server) InvalidateAllTiles() { s.tiles.InvalidateAll() }
 // costs one Get per update or delete.
 //
 // It wraps the store only for the handlers: optional capabilities of the
-// store (Extenter) are forwarded by tileExtentStore.
+// store (Extenter) are forwarded by tileExtentStore. Code in this package
+// that looks for another optional capability on s.cfg.Store must forward
+// it here too, or assert on Unwrap().
 type tileStore struct {
 	parcels.Store
 	svc *tiles.Service
 }
+
+// Unwrap returns the store as given to New.
+func (t *tileStore) Unwrap() parcels.Store { return t.Store }
 
 type tileExtentStore struct {
 	*tileStore
