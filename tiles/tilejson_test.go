@@ -1,7 +1,11 @@
 package tiles_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -117,4 +121,28 @@ func sampleRow(l *tiles.Layer) any {
 		return &parcels.Building{Meta: parcels.Meta{ID: 1}, ParcelID: 2, Name: "n", Use: parcels.UseOffice, Floors: 3, HeightM: 12}
 	}
 	return &parcels.Zone{Meta: parcels.Meta{ID: 1}, Name: "z", Status: parcels.ZoneDraft, Members: []int64{1, 2}}
+}
+
+// TestStyleValidates runs MapLibre's own validator (gl-style-validate from
+// the npm package @maplibre/maplibre-gl-style-spec) over the style. The
+// validator is not part of the Go toolchain: without it on PATH the test
+// skips, also under CI (install it with
+// `npm install -g @maplibre/maplibre-gl-style-spec` to run it).
+func TestStyleValidates(t *testing.T) {
+	v, err := exec.LookPath("gl-style-validate")
+	if err != nil {
+		t.Skip("gl-style-validate not on PATH (npm package @maplibre/maplibre-gl-style-spec)")
+	}
+	b, err := json.Marshal(tiles.Style("landplan", "http://127.0.0.1:8080", tiles.StyleOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "landplan.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(v, path).CombinedOutput()
+	if err != nil || len(bytes.TrimSpace(out)) > 0 {
+		t.Errorf("gl-style-validate: %v\n%s", err, out)
+	}
 }
