@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"landplan/parcels"
 )
@@ -143,5 +144,33 @@ func TestReadTXTMaxErrors(t *testing.T) {
 	var es Errors
 	if !errors.As(err, &es) || len(es) != MaxErrors+1 || es[MaxErrors-1].Feature != fmt.Sprintf("P%d", MaxErrors-1) || !strings.Contains(es[MaxErrors].Message, "500 more parcels") {
 		t.Fatalf("%d errors", len(es))
+	}
+}
+
+// One parcel of 5000 small disjoint squares (the most rings allowed) is read
+// in well under a few seconds; 5001 are refused.
+func TestReadTXTManyRings(t *testing.T) {
+	gen := func(n int) *bytes.Buffer {
+		var b bytes.Buffer
+		b.WriteString(head40)
+		fmt.Fprintf(&b, "0,,MANY,多圈,面,,,,@\n")
+		for i := 0; i < n; i++ {
+			x, y := 3190000+float64(i/100)*20, 40600000+float64(i%100)*20
+			for _, d := range [][2]float64{{10, 0}, {10, 10}, {0, 10}, {0, 0}, {10, 0}} {
+				fmt.Fprintf(&b, "J,%d,%.3f,%.3f\n", i+1, x+d[0], y+d[1])
+			}
+		}
+		return &b
+	}
+	start := time.Now()
+	f, err := ReadTXT(gen(5000), TXTOptions{})
+	if err != nil || len(f.Parcels[0].Geometry) != 5000 || math.Abs(f.Parcels[0].AreaM2-500000) > 1e-6 {
+		t.Fatalf("%v", err)
+	}
+	t.Logf("5000 rings in %v", time.Since(start))
+	_, err = ReadTXT(gen(5001), TXTOptions{})
+	var es Errors
+	if !errors.As(err, &es) || es[0].Problems[0].Code != CodeTooManyRings {
+		t.Fatalf("%v", err)
 	}
 }

@@ -177,6 +177,7 @@ const (
 	CodeDuplicateID  = "duplicate_code" // two parcels with the same 地块编号
 	CodeNoRows       = "no_coordinates" // a parcel line without coordinate rows
 	CodeRingUnclosed = geo.CodeUnclosedRing
+	CodeTooManyRings = "too_many_rings" // more rings in one parcel than maxRings
 )
 
 // MaxErrors caps the rejected parcels ReadTXT lists one by one; the rest are
@@ -302,13 +303,13 @@ var punct = strings.NewReplacer("【", "[", "】", "]", "［", "[", "］", "]", 
 
 // splitFields splits on ASCII commas, and on Chinese commas too unless that
 // breaks a line that splits into want fields on ASCII commas alone (a name
-// may contain a Chinese comma). Fields are trimmed; trailing empty fields
-// (a stray comma at the end) are dropped.
+// may contain a Chinese comma). Fields are trimmed; empty ones are kept (图幅号
+// is often empty), so callers strip a terminating comma first.
 func splitFields(s string, want ...int) []string {
 	fs := strings.Split(s, ",")
 	ok := false
 	for _, w := range want {
-		if len(trimTrailing(fs)) == w {
+		if len(fs) == w {
 			ok = true
 		}
 	}
@@ -318,14 +319,20 @@ func splitFields(s string, want ...int) []string {
 	for i := range fs {
 		fs[i] = strings.TrimSpace(fs[i])
 	}
-	return trimTrailing(fs)
+	return fs
 }
 
-func trimTrailing(fs []string) []string {
-	for len(fs) > 0 && strings.TrimSpace(fs[len(fs)-1]) == "" {
-		fs = fs[:len(fs)-1]
+// dropTerminator removes the comma that ends a line ("…,0601,@" less its @,
+// or a coordinate row with a stray comma).
+func dropTerminator(s string) string {
+	s = strings.TrimSpace(s)
+	if t, ok := strings.CutSuffix(s, ","); ok {
+		return strings.TrimSpace(t)
 	}
-	return fs
+	if t, ok := strings.CutSuffix(s, "，"); ok {
+		return strings.TrimSpace(t)
+	}
+	return s
 }
 
 func (rd *reader) parse(text string) {
@@ -369,7 +376,7 @@ func (rd *reader) parse(text string) {
 			rd.parcelLine(cur, n, strings.TrimSpace(strings.TrimSuffix(s, "@")))
 			continue
 		}
-		fs := splitFields(s, 4)
+		fs := splitFields(dropTerminator(s), 4)
 		if cur == nil {
 			if stray { // the first such row says it; more would only repeat it
 				continue
@@ -394,7 +401,7 @@ func clip(s string) string {
 func (rd *reader) parcelLine(rp *rawParcel, n int, s string) {
 	p := &rp.p
 	p.Line = n
-	fs := splitFields(s, 8, 10)
+	fs := splitFields(dropTerminator(s), 8, 10)
 	switch len(fs) {
 	case 8:
 		p.Code, p.Name, p.Graphic, p.MapSheet, p.Use, p.LandClass = fs[2], fs[3], fs[4], fs[5], fs[6], fs[7]

@@ -506,3 +506,20 @@ func TestAllWarnings(t *testing.T) {
 		t.Errorf("%v, want %v", got, want)
 	}
 }
+
+// Empty trailing fields of a parcel line (地块用途, 地类编码 left empty) are
+// fields, not a stray comma; a coordinate row may end with one stray comma.
+func TestReadTXTEmptyFields(t *testing.T) {
+	src := head40 + "5,0.0100,E,空字段,面,,,,@\n" +
+		"J1,1,3193010.000,40607000.000,\nJ2,1,3193010.000,40607010.000\nJ3,1,3193000.000,40607010.000\nJ4,1,3193000.000,40607000.000\nJ1,1,3193010.000,40607000.000\n" +
+		"5,0.0100,F,无结束符,面,H51G001001,工业用地,0601\n" + // no @ at all
+		"J1,1,3193010.000,40607000.000\nJ2,1,3193010.000,40607010.000\nJ3,1,3193000.000,40607010.000\nJ4,1,3193000.000,40607000.000\nJ1,1,3193010.000,40607000.000\n"
+	f, err := ReadTXT(strings.NewReader(src), TXTOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, g := f.Parcels[0], f.Parcels[1]
+	if e.Code != "E" || e.Use != "" || e.LandClass != "" || e.AreaM2 != 100 || g.Code != "F" || g.LandClass != "0601" || g.MapSheet != "H51G001001" {
+		t.Errorf("%+v\n%+v", e, g)
+	}
+}

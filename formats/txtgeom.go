@@ -23,6 +23,10 @@ type ring struct {
 	box   orb.Bound // of local
 }
 
+// maxRings bounds the rings of one parcel: nesting compares every pair, and
+// no real parcel comes near it.
+const maxRings = 5000
+
 // closeTol: a row closes its ring when it repeats the first point to within
 // half a millimetre, the rounding of a 3-decimal file.
 const closeTol = 0.0005
@@ -85,6 +89,11 @@ func (rd *reader) build(rp *rawParcel) {
 	}
 	if cur != nil {
 		unclosed(cur)
+	}
+	if len(rings) > maxRings {
+		rp.fail(CodeTooManyRings,
+			fmt.Sprintf("the parcel has %d rings, more than the %d a parcel can have: split the file or the parcel", len(rings), maxRings),
+			fmt.Sprintf("该地块有 %d 个圈，超过单个地块允许的 %d 个：请拆分文件或地块", len(rings), maxRings))
 	}
 	if len(rp.probs) > 0 {
 		return
