@@ -82,10 +82,7 @@ func Encode(t Tile, layers []LayerFeatures, view View, opt Options) ([]byte, int
 // left out (MVT has no null, and a missing key reads as null in MapLibre).
 func propsFor(l *Layer, all map[string]any, view View) geojson.Properties {
 	p := geojson.Properties{}
-	for _, f := range l.Fields {
-		if f.Personal && view != ViewFull {
-			continue
-		}
+	for _, f := range l.FieldsFor(view) {
 		v, ok := all[f.Name]
 		if !ok || v == nil || v == "" {
 			continue

@@ -71,6 +71,18 @@ func (l *Layer) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
+// FieldsFor returns the fields view v may see, in the layer's order.
+func (l *Layer) FieldsFor(v View) []Field {
+	out := make([]Field, 0, len(l.Fields))
+	for _, f := range l.Fields {
+		if f.Personal && v != ViewFull {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // HasZoom reports whether z is within the layer's zoom range.
 func (l *Layer) HasZoom(z int) bool { return z >= l.MinZoom && z <= l.MaxZoom }
 

@@ -90,13 +90,21 @@ func (s *Service) Tile(ctx context.Context, l *Layer, t Tile, v View) (*Entry, e
 
 func (s *Service) render(ctx context.Context, k Key, l *Layer) (*Entry, error) {
 	epoch := s.cache.Epoch()
-	fs, err := s.src.Features(ctx, l, k.Tile.BufferedBound(s.opt.Extent, s.opt.Buffer))
-	if err != nil {
-		return nil, err
-	}
-	e, err := MakeEntry(k.Tile, []LayerFeatures{{Layer: l, Features: fs}}, k.View, s.opt)
-	if err != nil {
-		return nil, err
+	var e *Entry
+	if r, ok := s.src.(Renderer); ok {
+		data, n, err := r.RenderTile(ctx, l, k.Tile, k.View, s.opt)
+		if err != nil {
+			return nil, err
+		}
+		e = entryOf(data, n)
+	} else {
+		fs, err := s.src.Features(ctx, l, k.Tile.BufferedBound(s.opt.Extent, s.opt.Buffer))
+		if err != nil {
+			return nil, err
+		}
+		if e, err = MakeEntry(k.Tile, []LayerFeatures{{Layer: l, Features: fs}}, k.View, s.opt); err != nil {
+			return nil, err
+		}
 	}
 	s.cache.Put(k, e, epoch)
 	return e, nil
@@ -108,6 +116,15 @@ func MakeEntry(t Tile, layers []LayerFeatures, v View, opt Options) (*Entry, err
 	data, n, err := Encode(t, layers, v, opt)
 	if err != nil {
 		return nil, err
+	}
+	return entryOf(data, n), nil
+}
+
+// entryOf wraps encoded bytes (nil or empty = an empty tile) with their
+// gzipped form and ETag.
+func entryOf(data []byte, n int) *Entry {
+	if len(data) == 0 || n == 0 {
+		data, n = nil, 0
 	}
 	e := &Entry{Data: data, Features: n}
 	sum := sha256.Sum256(data)
@@ -122,7 +139,7 @@ func MakeEntry(t Tile, layers []LayerFeatures, v View, opt Options) (*Entry, err
 		gzipWriters.Put(zw)
 		e.Gzip = buf.Bytes()
 	}
-	return e, nil
+	return e
 }
 
 // gzipWriters are reused: a deflate writer's state is ~1 MB to allocate.

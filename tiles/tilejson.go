@@ -53,10 +53,7 @@ func TileJSONURL(base string, l *Layer) string {
 // the middle of bounds at a zoom where the layer shows.
 func NewTileJSON(l *Layer, base string, v View, bounds *orb.Bound) TileJSON {
 	fields := map[string]string{}
-	for _, f := range l.Fields {
-		if f.Personal && v != ViewFull {
-			continue
-		}
+	for _, f := range l.FieldsFor(v) {
 		fields[f.Name] = f.Type + ": " + f.DescriptionZH + " / " + f.Description
 	}
 	tj := TileJSON{
