@@ -59,7 +59,7 @@ func (r *pgRenderer) RenderTile(ctx context.Context, l *tiles.Layer, t tiles.Til
 }
 
 // newPGRenderer loads the demo parcels and buildings into a fresh database.
-func newPGRenderer(t *testing.T) *pgRenderer {
+func newPGRenderer(t testing.TB) *pgRenderer {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -227,5 +227,25 @@ func TestServiceUsesRenderer(t *testing.T) {
 	empty, err := svc.Tile(ctx, l, tiles.Tile{Z: 15, X: 0, Y: 0}, tiles.ViewViewer)
 	if err != nil || empty.Data != nil || empty.Features != 0 {
 		t.Errorf("empty tile: %+v, %v", empty, err)
+	}
+}
+
+// BenchmarkRenderST_AsMVT renders the densest demo tile's layers with
+// ST_AsMVT (the PostGIS path a Renderer would take), for comparison with
+// BenchmarkEncodeDenseTile (the Go path, which also gzips).
+func BenchmarkRenderST_AsMVT(b *testing.B) {
+	r := newPGRenderer(b)
+	ctx := context.Background()
+	tl := denseTile(b, 15)
+	for _, name := range []string{"parcels", "buildings"} {
+		b.Run(name, func(b *testing.B) {
+			l := tiles.LayerByName(name)
+			for b.Loop() {
+				if _, _, err := r.RenderTile(ctx, l, tl, tiles.ViewFull, tiles.DefaultOptions); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tiles/s")
+		})
 	}
 }
