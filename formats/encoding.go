@@ -23,7 +23,8 @@ const (
 )
 
 // decodeText sniffs the encoding the way surveyors' tools write files: a BOM
-// (UTF-8, UTF-16LE, UTF-16BE) wins; else the bytes are UTF-8 if they are
+// (UTF-8, UTF-16LE, UTF-16BE) wins; zero bytes mean UTF-16 without a BOM;
+// else the bytes are UTF-8 if they are
 // valid UTF-8 (GBK text of any length is almost never valid UTF-8); else
 // GB18030, the superset of GBK that Windows tools write. Invalid GB18030
 // sequences are refused with the line they are on rather than turned into
@@ -46,6 +47,18 @@ func decodeText(b []byte) (string, Encoding, *lineError) {
 				fmt.Sprintf("文件以 %s 字节顺序标记开头，但字节数为奇数：文件被截断或并非 %s 编码", enc, enc)}
 		}
 		out, err := unicode.UTF16(order, unicode.UseBOM).NewDecoder().Bytes(b)
+		if err != nil {
+			return "", enc, &lineError{0, fmt.Sprintf("the file is not valid %s: %v", enc, err), fmt.Sprintf("文件不是有效的 %s 编码：%v", enc, err)}
+		}
+		return string(out), enc, nil
+	case len(b)%2 == 0 && bytes.IndexByte(b, 0) >= 0:
+		// UTF-16 without a BOM (some Windows tools): every ASCII character
+		// has a zero byte beside it, which no UTF-8 or GBK text has at all.
+		order, enc := unicode.LittleEndian, UTF16LE
+		if bigEndianZeros(b) {
+			order, enc = unicode.BigEndian, UTF16BE
+		}
+		out, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(b)
 		if err != nil {
 			return "", enc, &lineError{0, fmt.Sprintf("the file is not valid %s: %v", enc, err), fmt.Sprintf("文件不是有效的 %s 编码：%v", enc, err)}
 		}
@@ -108,4 +121,19 @@ func encodeText(s string, enc Encoding) ([]byte, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("unknown encoding %q: use UTF-8, GBK or GB18030", enc)
+}
+
+// bigEndianZeros: in UTF-16BE text the zero bytes of ASCII characters come
+// first in each pair, in UTF-16LE second.
+func bigEndianZeros(b []byte) bool {
+	var even, odd int
+	for i := 0; i+1 < len(b) && i < 8192; i += 2 {
+		if b[i] == 0 {
+			even++
+		}
+		if b[i+1] == 0 {
+			odd++
+		}
+	}
+	return even > odd
 }

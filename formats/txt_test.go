@@ -523,3 +523,11 @@ func TestReadTXTEmptyFields(t *testing.T) {
 		t.Errorf("%+v\n%+v", e, g)
 	}
 }
+
+// UTF-16LE without a BOM is recognised by its zero bytes.
+func TestReadTXTUTF16NoBOM(t *testing.T) {
+	f := MustReadTXT(t, "testdata/utf16le_no_bom.txt", TXTOptions{})
+	if f.Encoding != UTF16LE || len(f.Parcels) != 1 || f.Parcels[0].Village != "大洋村" || f.Parcels[0].AreaM2 != 30000 {
+		t.Fatalf("%s %+v", f.Encoding, f.Parcels)
+	}
+}
