@@ -24,11 +24,10 @@ const (
 
 // decodeText sniffs the encoding the way surveyors' tools write files: a BOM
 // (UTF-8, UTF-16LE, UTF-16BE) wins; zero bytes mean UTF-16 without a BOM;
-// else the bytes are UTF-8 if they are
-// valid UTF-8 (GBK text of any length is almost never valid UTF-8); else
-// GB18030, the superset of GBK that Windows tools write. Invalid GB18030
-// sequences are refused with the line they are on rather than turned into
-// U+FFFD silently.
+// else the bytes are UTF-8 if they are valid UTF-8 (GBK text of any length
+// is almost never valid UTF-8); else GB18030, the superset of GBK that
+// Windows tools write. Invalid GB18030 sequences are refused with the line
+// they are on rather than turned into U+FFFD silently.
 func decodeText(b []byte) (string, Encoding, *lineError) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):

@@ -753,3 +753,13 @@ func (f *TXTFile) AllWarnings() []FeatureWarning {
 	}
 	return out
 }
+
+// Feature names parcel i of f.Parcels as the errors of this package do (its
+// 地块编号, else "line N"), so an importer can translate a store's "#i" back
+// to the file.
+func (f *TXTFile) Feature(i int) string {
+	if i < 0 || i >= len(f.Parcels) {
+		return fmt.Sprintf("#%d", i)
+	}
+	return f.Parcels[i].feature()
+}

@@ -531,3 +531,14 @@ func TestReadTXTUTF16NoBOM(t *testing.T) {
 		t.Fatalf("%s %+v", f.Encoding, f.Parcels)
 	}
 }
+
+func TestFeatureNames(t *testing.T) {
+	f := MustReadTXT(t, samples+"synthetic_linhai_zone40.txt", TXTOptions{})
+	if f.Feature(0) != "A" || f.Feature(2) != "B" || f.Feature(3) != "#3" {
+		t.Errorf("%q %q %q", f.Feature(0), f.Feature(2), f.Feature(3))
+	}
+	f.Parcels[1].Code = ""
+	if f.Feature(1) != "line 24" { // C: A on 13, its 10 rows on 14–23
+		t.Errorf("%q", f.Feature(1))
+	}
+}
