@@ -283,7 +283,7 @@ func (rp *rawParcel) geoProblem(gp geo.Problem, rg *ring, shells []*ring) {
 	en, zh := rp.ringLabel(rg)
 	if gp.Vertex >= 0 && gp.Vertex < len(rg.rows) {
 		pen, pzh := rp.pointLabel(rg.rows[gp.Vertex])
-		en, zh = en+", "+pen, zh+zh2(pzh)
+		en, zh = en+", "+pen, zh+"，"+pzh
 	}
 	bodyEN := afterWhere(gp.Message)
 	bodyZH := afterWhere(gp.MessageZH)
@@ -323,8 +323,6 @@ func (rp *rawParcel) geoProblem(gp geo.Problem, rg *ring, shells []*ring) {
 	gp.Ring = rg.num
 	rp.probs = append(rp.probs, problem{gp: gp, en: en + bodyEN, zh: zh + bodyZH})
 }
-
-func zh2(s string) string { return "，" + s }
 
 // afterWhere drops geo's "polygon 1, shell, vertex 3" prefix, which counts
 // rings and vertices of the assembled polygon rather than the file's.
