@@ -9,6 +9,10 @@
 //     If-Match; a FeatureCollection POST is one transaction);
 //   - the planning analyses: /api/analysis/{indicators,leftover,compliance}
 //     and /api/zones/{id}/report, as JSON or readable text;
+//   - vector tiles /api/tiles/{layer}/{z}/{x}/{y}.mvt (cached, ETag, gzip,
+//     invalidated by every write through the API and, on PostGIS, by the
+//     change feed), TileJSON /api/tiles/{layer}.json and the MapLibre
+//     style /api/styles/{name}.json;
 //   - bearer tokens stored as hashes, roles editor > planner > viewer, an
 //     anonymous role from configuration;
 //   - errors as RFC 9457 problem details in Chinese or English, with every
@@ -16,6 +20,6 @@
 //   - /healthz, /readyz, /metrics (Prometheus), request logs with a request
 //     id, gzip, CORS, timeouts and /api/openapi.json (OpenAPI 3.1).
 //
-// api depends on the parcels.Store interface and the planning engine only;
+// api depends on the parcels.Store interface, the planning engine and tiles;
 // cmd/landplan chooses and wires the store.
 package api
