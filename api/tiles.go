@@ -340,6 +340,31 @@ func (t *tileStore) invalidate(ctx context.Context, kind parcels.Kind, gs ...orb
 			}
 		}
 	case parcels.KindParcel:
+		// Buildings near the parcel may have moved to or from a neighbour
+		// (their parcel_id, and the neighbours' density and plot ratio over
+		// their whole area): the buildings' boxes and the parcels under them.
+		bpage, err := t.Store.ListBuildings(ctx, parcels.Query{BBox: &b, Limit: parcels.MaxLimit})
+		if err != nil || bpage.NextAfter != 0 {
+			t.svc.InvalidateAll()
+			return
+		}
+		var bgs []orb.MultiPolygon
+		for _, x := range bpage.Items {
+			bgs = append(bgs, x.Geometry)
+		}
+		if bb, ok := boundsOf(bgs...); ok {
+			grow = grow.Union(bb)
+			ppage, err := t.Store.ListParcels(ctx, parcels.Query{BBox: &bb, Limit: parcels.MaxLimit})
+			if err != nil || ppage.NextAfter != 0 {
+				t.svc.InvalidateAll()
+				return
+			}
+			for _, p := range ppage.Items {
+				if pb, ok := boundsOf(p.Geometry); ok {
+					grow = grow.Union(pb)
+				}
+			}
+		}
 		// Zones with the parcel as a member: their outline and areas.
 		page, err := t.Store.ListZones(ctx, parcels.Query{BBox: &b, Limit: parcels.MaxLimit})
 		if err != nil || page.NextAfter != 0 {
