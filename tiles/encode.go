@@ -150,12 +150,16 @@ func TileGeometry(g orb.MultiPolygon, t Tile, opt Options) orb.MultiPolygon {
 	// and renderers fill wrongly. Repair those (rare: none among the demo
 	// area's 10,000 tile geometries) the way PostGIS's ST_AsMVTGeom does,
 	// with MakeValid, and snap the result.
+	// What cannot be repaired is dropped rather than sent invalid: e.g. a
+	// tile wholly inside a hole, whose clip is a shell with an equal hole
+	// (nothing to draw).
 	if invalid(out) {
 		if mv, err := geo.MakeValid(out); err == nil {
 			if fixed := snapOrient(mv); fixed != nil && !invalid(fixed) {
 				return fixed
 			}
 		}
+		return nil
 	}
 	return out
 }

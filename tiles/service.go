@@ -25,9 +25,10 @@ type Service struct {
 // render is one tile being made; concurrent requests for it wait for it
 // instead of reading the same rows again.
 type render struct {
-	done  chan struct{}
-	entry *Entry
-	err   error
+	done   chan struct{}
+	entry  *Entry
+	cached bool // the cache took the entry: no write met the tile meanwhile
+	err    error
 }
 
 // NewService returns a service over src with a cache of cacheBytes (0 =
@@ -73,13 +74,20 @@ func (s *Service) Tile(ctx context.Context, l *Layer, t Tile, v View) (*Entry, e
 			if r.err != nil && ctx.Err() == nil && (errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded)) {
 				continue
 			}
+			// The cache refused the render's tile: a write met it while
+			// the rows were read, perhaps before this request came. This
+			// request may follow that write: render again, from rows read
+			// now (read your writes).
+			if r.err == nil && !r.cached {
+				continue
+			}
 			return r.entry, r.err
 		}
 		r := &render{done: make(chan struct{})}
 		s.inflight[k] = r
 		s.mu.Unlock()
 
-		r.entry, r.err = s.render(ctx, k, l)
+		r.entry, r.cached, r.err = s.render(ctx, k, l)
 		s.mu.Lock()
 		delete(s.inflight, k)
 		s.mu.Unlock()
@@ -88,26 +96,27 @@ func (s *Service) Tile(ctx context.Context, l *Layer, t Tile, v View) (*Entry, e
 	}
 }
 
-func (s *Service) render(ctx context.Context, k Key, l *Layer) (*Entry, error) {
+// render makes tile k and offers it to the cache; cached says whether the
+// cache took it.
+func (s *Service) render(ctx context.Context, k Key, l *Layer) (_ *Entry, cached bool, _ error) {
 	epoch := s.cache.Epoch()
 	var e *Entry
 	if r, ok := s.src.(Renderer); ok {
 		data, n, err := r.RenderTile(ctx, l, k.Tile, k.View, s.opt)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		e = entryOf(data, n)
 	} else {
 		fs, err := s.src.Features(ctx, l, k.Tile.BufferedBound(s.opt.Extent, s.opt.Buffer))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if e, err = MakeEntry(k.Tile, []LayerFeatures{{Layer: l, Features: fs}}, k.View, s.opt); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	s.cache.Put(k, e, epoch)
-	return e, nil
+	return e, s.cache.Put(k, e, epoch), nil
 }
 
 // MakeEntry encodes a tile and prepares what HTTP serves: the gzipped bytes

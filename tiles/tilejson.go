@@ -49,8 +49,11 @@ func TileJSONURL(base string, l *Layer) string {
 
 // NewTileJSON describes layer l's tiles under base for view v (a viewer's
 // document does not list the fields it will not get). bounds is the data's
-// lon/lat extent, nil when unknown (then the whole world); the centre is
-// the middle of bounds at a zoom where the layer shows.
+// lon/lat extent, nil when unknown; it sets only the centre (its middle, at
+// a zoom where the layer shows). The document declares no bounds: MapLibre
+// never asks for tiles outside a source's bounds and never reloads its
+// TileJSON, so a parcel drawn beyond the extent of the moment would stay
+// invisible until the page reloads.
 func NewTileJSON(l *Layer, base string, v View, bounds *orb.Bound) TileJSON {
 	fields := map[string]string{}
 	for _, f := range l.FieldsFor(v) {
@@ -67,9 +70,7 @@ func NewTileJSON(l *Layer, base string, v View, bounds *orb.Bound) TileJSON {
 			MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: fields}},
 	}
 	if bounds != nil {
-		b := *bounds
-		tj.Bounds = []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
-		c := b.Center()
+		c := bounds.Center()
 		tj.Center = []float64{c[0], c[1], float64(max(l.MinZoom, 14))}
 	}
 	return tj
