@@ -65,9 +65,12 @@ func (s *Server) tileLayer(r *http.Request) (*tiles.Layer, error) {
 func tileCoords(r *http.Request, l *tiles.Layer) (tiles.Tile, error) {
 	var v [3]int
 	for i, name := range []string{"z", "x", "y"} {
-		n, err := strconv.Atoi(chi.URLParam(r, name))
-		if err != nil || n < 0 {
-			return tiles.Tile{}, apiErr(parcels.ENOTFOUND, "瓦片坐标 %s=%q 不是非负整数", "tile coordinate %s=%q is not a non-negative integer", name, chi.URLParam(r, name))
+		p := chi.URLParam(r, name)
+		n, err := strconv.Atoi(p)
+		// One URL per tile: no sign, no leading zeros (a CDN would keep
+		// 0342 and 342 apart).
+		if err != nil || n < 0 || p != strconv.Itoa(n) {
+			return tiles.Tile{}, apiErr(parcels.ENOTFOUND, "瓦片坐标 %s=%q 应为不带正负号和前导零的非负整数", "tile coordinate %s=%q must be a non-negative integer without sign or leading zeros", name, p)
 		}
 		v[i] = n
 	}

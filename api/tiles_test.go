@@ -516,3 +516,14 @@ func TestTilesZoneFollowsMemberEdit(t *testing.T) {
 		t.Errorf("zone area in tile A: %v → %v, want about 5,400 m² less", a0, a1)
 	}
 }
+
+// One URL per tile: a sign or leading zeros are a 404, not the same tile.
+func TestTileCoordsCanonical(t *testing.T) {
+	f := newFixture(t, api.Config{AnonymousRole: parcels.RoleViewer})
+	for _, u := range []string{"/api/tiles/parcels/16/+54818/27278.mvt", "/api/tiles/parcels/016/54818/27278.mvt", "/api/tiles/parcels/16/54818/027278.mvt"} {
+		problem(t, f.do(t, req{url: u}), 404)
+	}
+	if w := f.do(t, req{url: "/api/tiles/parcels/16/54818/27278.mvt"}); w.Code != 200 && w.Code != 204 {
+		t.Errorf("canonical URL: %d", w.Code)
+	}
+}

@@ -87,7 +87,7 @@ func TestCacheInvalidateBuffer(t *testing.T) {
 
 // The least recently used tiles go first once the bytes exceed the limit.
 func TestCacheLRUByBytes(t *testing.T) {
-	c := tiles.NewCache(3*(1000+160+3), tiles.DefaultOptions) // three 1000-byte entries
+	c := tiles.NewCache(3*(1000+350+3), tiles.DefaultOptions) // three 1000-byte entries (+ overhead and ETag)
 	k := func(i int) tiles.Key {
 		return tiles.Key{Layer: "parcels", Tile: tiles.Tile{Z: 18, X: i, Y: 0}, View: tiles.ViewFull}
 	}
@@ -102,7 +102,7 @@ func TestCacheLRUByBytes(t *testing.T) {
 		}
 	}
 	s := c.Stats()
-	if s.Entries != 3 || s.Bytes != 3*1163 || s.Evicted != 1 {
+	if s.Entries != 3 || s.Bytes != 3*1353 || s.Evicted != 1 {
 		t.Errorf("stats %+v", s)
 	}
 	// An entry larger than the whole cache is not stored.
