@@ -156,6 +156,8 @@ type rawParcel struct {
 	p     TXTParcel
 	rows  []row
 	probs []problem
+	more  int // problems beyond maxProblems, counted only
+	extra int // coordinate rows beyond maxPoints, counted only
 }
 
 // problem is a rejected-feature finding before it becomes a parcels.Error.
@@ -165,19 +167,42 @@ type problem struct {
 }
 
 func (rp *rawParcel) fail(code, en, zh string) {
-	rp.probs = append(rp.probs, problem{gp: geo.Problem{Code: code, Vertex: -1}, en: en, zh: zh})
+	rp.add(problem{gp: geo.Problem{Code: code, Vertex: -1}, en: en, zh: zh})
 }
+
+// add records a problem; past maxProblems they are only counted, so a
+// parcel of thousands of overlapping rings gives a readable error quickly.
+func (rp *rawParcel) add(pr problem) {
+	if len(rp.probs) >= maxProblems {
+		rp.more++
+		return
+	}
+	rp.probs = append(rp.probs, pr)
+}
+
+// full reports whether further problems would only be counted.
+func (rp *rawParcel) full() bool { return len(rp.probs) >= maxProblems }
 
 // Problem codes of the TXT reader, beside geo's.
 const (
-	CodeBadLine      = "bad_line"       // a line that is neither a parcel line nor a coordinate row
-	CodeBadNumber    = "bad_number"     // a field that must be a number is not
-	CodeAxisOrder    = "axis_order"     // a row's X/Y order differs from the file's
-	CodeZonePrefix   = "zone_prefix"    // a row's Y prefix differs from the file's zone
-	CodeDuplicateID  = "duplicate_code" // two parcels with the same 地块编号
-	CodeNoRows       = "no_coordinates" // a parcel line without coordinate rows
-	CodeRingUnclosed = geo.CodeUnclosedRing
-	CodeTooManyRings = "too_many_rings" // more rings in one parcel than maxRings
+	CodeBadLine       = "bad_line"       // a line that is neither a parcel line nor a coordinate row
+	CodeBadNumber     = "bad_number"     // a field that must be a number is not
+	CodeAxisOrder     = "axis_order"     // a row's X/Y order differs from the file's
+	CodeZonePrefix    = "zone_prefix"    // a row's Y prefix differs from the file's zone
+	CodeDuplicateID   = "duplicate_code" // two parcels with the same 地块编号
+	CodeNoRows        = "no_coordinates" // a parcel line without coordinate rows
+	CodeRingUnclosed  = geo.CodeUnclosedRing
+	CodeTooManyRings  = "too_many_rings"  // more rings in one parcel than maxRings
+	CodeTooManyPoints = "too_many_points" // more coordinate rows in one parcel than maxPoints
+	CodeDuplicateRing = "duplicate_ring"  // a ring written again, same vertices in the same cyclic order (either direction)
+	CodeTooComplex    = "too_complex"     // rings whose extents overlap so much that checking them would stall the server
+)
+
+// Limits per parcel so that a small upload cannot stall the server (see
+// README, "Limits"). No real parcel comes near them.
+const (
+	maxProblems = 100   // problems listed one by one; the rest are counted
+	maxPoints   = 50000 // coordinate rows: 50 km of boundary at 1 m spacing
 )
 
 // MaxErrors caps the rejected parcels ReadTXT lists one by one; the rest are
@@ -284,6 +309,10 @@ func (rp *rawParcel) error() *parcels.Error {
 		gp := pr.gp
 		gp.Message, gp.MessageZH = en+": "+pr.en, zh+"："+pr.zh
 		gps = append(gps, gp)
+	}
+	if rp.more > 0 {
+		ens = append(ens, fmt.Sprintf("%d more problems not listed: correct the ones above first", rp.more))
+		zhs = append(zhs, fmt.Sprintf("另有 %d 个问题未列出：请先修正以上问题", rp.more))
 	}
 	return &parcels.Error{Code: parcels.EINVALID, Feature: rp.p.feature(), Problems: gps,
 		Message:   fmt.Sprintf("%s is rejected: %s", en, strings.Join(ens, "; ")),
@@ -460,6 +489,16 @@ func (rd *reader) coordRow(rp *rawParcel, n int, s string, fs []string) {
 		rp.fail(CodeBadNumber,
 			fmt.Sprintf("line %d (point %s): 圈号, X and Y must be numbers, got %q, %q, %q", n, fs[0], fs[1], fs[2], fs[3]),
 			fmt.Sprintf("第 %d 行（界址点 %s）：圈号、X、Y 必须是数字，实为“%s”“%s”“%s”", n, fs[0], fs[1], fs[2], fs[3]))
+		return
+	}
+	if len(rp.rows) >= maxPoints {
+		// Counted, not kept: memory stays bounded whatever the file holds.
+		if rp.extra == 0 {
+			rp.fail(CodeTooManyPoints,
+				fmt.Sprintf("the parcel has more than %d coordinate rows (from line %d on they are not read): split the parcel or simplify its boundary", maxPoints, n),
+				fmt.Sprintf("该地块的坐标行超过 %d 个（自第 %d 行起未读取）：请拆分地块或简化边界", maxPoints, n))
+		}
+		rp.extra++
 		return
 	}
 	rp.rows = append(rp.rows, row{line: n, name: fs[0], ring: ring, a: a, b: b})

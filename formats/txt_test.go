@@ -476,8 +476,8 @@ func TestReadTXTFatalAndParseErrors(t *testing.T) {
 	}
 }
 
-// A ring written twice (the second reversed) cannot be decided by position:
-// orientation makes the second a hole, and the empty polygon is reported.
+// A ring written twice (the second reversed) is refused as a copy before
+// nesting: neither position nor orientation can make sense of it.
 func TestReadTXTDuplicateRing(t *testing.T) {
 	src := head40 +
 		"10,1.0000,D,重复圈,面,,工业用地,0601,@\n" +
@@ -485,7 +485,7 @@ func TestReadTXTDuplicateRing(t *testing.T) {
 		"J1,2,3193100.000,40607000.000\nJ4,2,3193000.000,40607000.000\nJ3,2,3193000.000,40607100.000\nJ2,2,3193100.000,40607100.000\nJ1,2,3193100.000,40607000.000\n"
 	_, err := ReadTXT(strings.NewReader(src), TXTOptions{})
 	es := asErrors(t, err)
-	if len(es) != 1 || es[0].Problems[0].Code != geo.CodeHoleCrossesShell || !strings.Contains(es[0].Message, "ring 2 (lines 12–16)") {
+	if len(es) != 1 || es[0].Problems[0].Code != CodeDuplicateRing || !strings.Contains(es[0].Message, "ring 2 (lines 12–16) repeats ring 1 (lines 7–11) point for point in the opposite direction") {
 		t.Fatalf("%v", es)
 	}
 }

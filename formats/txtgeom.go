@@ -1,9 +1,11 @@
 package formats
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -21,6 +23,8 @@ type ring struct {
 	xy    orb.Ring  // (X, Y) as in the file, for validation messages in the surveyors' order
 	area  float64   // signed shoelace area of local: > 0 counter-clockwise
 	box   orb.Bound // of local
+	// keyReversed: ringKey read this ring backwards (for duplicate messages)
+	keyReversed bool
 }
 
 // maxRings bounds the rings of one parcel: nesting compares every pair, and
@@ -58,7 +62,7 @@ func (rd *reader) build(rp *rawParcel) {
 		last, first := rg.rows[len(rg.rows)-1], rg.rows[0]
 		len1, lzh1 := rp.pointLabel(last)
 		len0, lzh0 := rp.pointLabel(first)
-		rp.probs = append(rp.probs, problem{gp: geo.Problem{Code: CodeRingUnclosed, Ring: rg.num, Vertex: len(rg.rows) - 1, Point: orb.Point{rp.rows[last].x, rp.rows[last].y}},
+		rp.add(problem{gp: geo.Problem{Code: CodeRingUnclosed, Ring: rg.num, Vertex: len(rg.rows) - 1, Point: orb.Point{rp.rows[last].x, rp.rows[last].y}},
 			en: fmt.Sprintf("%s is not closed: its last %s does not repeat its first %s; a ring ends by repeating its first point (check that no point is missing)", en, len1, len0),
 			zh: fmt.Sprintf("%s未闭合：最后一个%s与第一个%s不同；每圈应以重复第一个界址点结束（请检查是否遗漏界址点）", zh, lzh1, lzh0)})
 	}
@@ -112,21 +116,44 @@ func (rd *reader) build(rp *rawParcel) {
 	if len(rp.probs) > 0 {
 		return
 	}
+	// A ring written twice would make every later step quadratic in its
+	// copies (1000 copies of a square took 28 s): refuse copies first.
+	rp.duplicateRings(rings)
+	if len(rp.probs) > 0 {
+		return
+	}
 	// Nesting: a ring inside an odd number of others is a hole of its
 	// innermost container; the others are shells (islands in holes too).
+	// Rings are sorted by their west edge so that a ring is only compared
+	// with those whose extent can hold it; the point tests are budgeted.
 	n := len(rings)
 	depth := make([]int, n)
 	parent := make([]int, n)
+	byWest := make([]int, n)
+	for i := range byWest {
+		byWest[i] = i
+	}
+	sort.Slice(byWest, func(a, b int) bool { return rings[byWest[a]].box.Min[0] < rings[byWest[b]].box.Min[0] })
+	budget := nestBudget
 	for i := range rings {
 		parent[i] = -1
-		for j := range rings {
-			if i != j && contains(rings[j], rings[i], j < i) {
+		for _, j := range byWest {
+			if rings[j].box.Min[0] > rings[i].box.Min[0] {
+				break // sorted: no later ring reaches this far west
+			}
+			if i != j && contains(rings[j], rings[i], j < i, &budget) {
 				depth[i]++
 				if parent[i] < 0 || math.Abs(rings[j].area) < math.Abs(rings[parent[i]].area) {
 					parent[i] = j
 				}
 			}
 		}
+	}
+	if budget < 0 {
+		rp.fail(CodeTooComplex,
+			fmt.Sprintf("the parcel's %d rings run along each other so closely that deciding which lies inside which would take too long (more than %d point-against-edge tests): check for rings written twice with small changes or rings sharing long stretches of boundary", n, nestBudget),
+			fmt.Sprintf("该地块的 %d 个圈彼此大段贴合，判断圈与圈的包含关系耗时过长（超过 %d 次点与边的比较）：请检查是否有稍作改动后重复写出的圈，或大段共用边界的圈", n, nestBudget))
+		return
 	}
 	var polys [][]int // ring indexes: shell, holes…
 	polyOf := make([]int, n)
@@ -151,6 +178,16 @@ func (rd *reader) build(rp *rawParcel) {
 	shells := make([]*ring, len(polys))
 	for k, pr := range polys {
 		shells[k] = rings[pr[0]]
+	}
+	// Rings compared pairwise by geo.Validate (parts against parts, holes
+	// of one polygon against each other) are limited: each overlapping pair
+	// costs a topological relate. Concentric rings, the worst real-looking
+	// case, make 19 900 pairs at 400 rings.
+	if pairs := siblingPairs(rings, polys); pairs > maxPairs {
+		rp.fail(CodeTooComplex,
+			fmt.Sprintf("the parcel has more than %d pairs of parts or holes whose extents overlap: checking them would take too long; rings that overlap this much are almost certainly wrong: check the 圈号 and coordinates, or split the parcel", maxPairs),
+			fmt.Sprintf("该地块中范围相互重叠的部件或内环超过 %d 对，检查耗时过长；如此大量的重叠几乎可以肯定是数据错误：请检查圈号和坐标，或拆分地块", maxPairs))
+		return
 	}
 	// With one ring there is nothing more to find than the ring check did.
 	var assembled []geo.Problem
@@ -201,7 +238,7 @@ func (rd *reader) build(rp *rawParcel) {
 			}
 			rg := rings[polys[k][j]]
 			en, zh := rp.ringLabel(rg)
-			rp.probs = append(rp.probs, problem{gp: geo.Problem{Code: geo.CodeOutsideChina, Ring: rg.num, Vertex: -1},
+			rp.add(problem{gp: geo.Problem{Code: geo.CodeOutsideChina, Ring: rg.num, Vertex: -1},
 				en: fmt.Sprintf("%s lies outside China once unprojected from %v: check 带号, 几度分带 and the order of X and Y", en, z),
 				zh: fmt.Sprintf("%s按 %d 度带第 %d 带反算后位于中国范围之外：请检查带号、几度分带以及 X、Y 的顺序", zh, z.Width, z.Number)})
 			return
@@ -214,11 +251,14 @@ func (rd *reader) build(rp *rawParcel) {
 // boundary decides; rings that share every vertex and edge midpoint (a ring
 // written twice, once as a hole) fall back on orientation: the later ring,
 // wound the other way, is the hole.
-func contains(a, b *ring, aFirst bool) bool {
+func contains(a, b *ring, aFirst bool, budget *int) bool {
 	if !a.box.Contains(b.box.Min) || !a.box.Contains(b.box.Max) || math.Abs(b.area) > math.Abs(a.area) {
 		return false
 	}
 	for _, q := range b.local[:len(b.local)-1] {
+		if *budget -= len(a.local); *budget < 0 {
+			return false // the caller refuses the parcel
+		}
 		switch locate(q, a.local) {
 		case 1:
 			return true
@@ -228,6 +268,9 @@ func contains(a, b *ring, aFirst bool) bool {
 	}
 	for m := 0; m+1 < len(b.local); m++ {
 		mid := orb.Point{(b.local[m][0] + b.local[m+1][0]) / 2, (b.local[m][1] + b.local[m+1][1]) / 2}
+		if *budget -= len(a.local); *budget < 0 {
+			return false
+		}
 		switch locate(mid, a.local) {
 		case 1:
 			return true
@@ -238,12 +281,106 @@ func contains(a, b *ring, aFirst bool) bool {
 	return aFirst && (a.area > 0) != (b.area > 0)
 }
 
+const (
+	// nestBudget bounds the point-against-edge tests of nesting per parcel
+	// (~0.2 s). Rings that are far apart or clearly nested need one test
+	// per pair; only rings sharing most of their boundary use many.
+	nestBudget = 20_000_000
+	// maxPairs bounds the pairs geo.Validate compares with a topological
+	// relate (see build).
+	maxPairs = 25_000
+)
+
+// siblingPairs counts the pairs of rings that geo.Validate compares: shells
+// of different polygons, and holes of one polygon, whose extents meet. It
+// stops counting past maxPairs.
+func siblingPairs(rings []*ring, polys [][]int) int {
+	count := func(idx []int, total int) int {
+		sort.Slice(idx, func(a, b int) bool { return rings[idx[a]].box.Min[0] < rings[idx[b]].box.Min[0] })
+		for x, i := range idx {
+			for _, j := range idx[x+1:] {
+				if rings[j].box.Min[0] > rings[i].box.Max[0] {
+					break
+				}
+				if rings[i].box.Intersects(rings[j].box) {
+					if total++; total > maxPairs {
+						return total
+					}
+				}
+			}
+		}
+		return total
+	}
+	shells := make([]int, len(polys))
+	for k, pr := range polys {
+		shells[k] = pr[0]
+	}
+	total := count(shells, 0)
+	for _, pr := range polys {
+		if total > maxPairs {
+			break
+		}
+		total = count(append([]int(nil), pr[1:]...), total)
+	}
+	return total
+}
+
+// duplicateRings refuses a ring that repeats an earlier one: the same
+// vertices in the same cyclic order, from any start, in either direction.
+func (rp *rawParcel) duplicateRings(rings []*ring) {
+	seen := make(map[string]int, len(rings))
+	for i, rg := range rings {
+		key, reversed := ringKey(rg.local)
+		if first, dup := seen[key]; dup {
+			en, zh := rp.ringLabel(rg)
+			fen, fzh := rp.ringLabel(rings[first])
+			dir, dirZH := "", ""
+			if reversed != rings[first].keyReversed {
+				dir, dirZH = " in the opposite direction", "（方向相反）"
+			}
+			rp.add(problem{gp: geo.Problem{Code: CodeDuplicateRing, Ring: rg.num, Vertex: -1, Point: rg.xy[0]},
+				en: fmt.Sprintf("%s repeats %s point for point%s: a ring is written once; remove the copy (a hole or a second part must have its own boundary)", en, fen, dir),
+				zh: fmt.Sprintf("%s与%s的界址点完全相同%s：每个圈只能写一次，请删除重复的圈（内环或另一部分应有自己的边界）", zh, fzh, dirZH)})
+			continue
+		}
+		rg.keyReversed = reversed
+		seen[key] = i
+	}
+}
+
+// ringKey is a canonical form of a closed ring: its vertices from the
+// smallest one, in the direction whose next vertex is smaller, as bytes.
+// reversed tells which direction was taken.
+func ringKey(r orb.Ring) (key string, reversed bool) {
+	pts := r[:len(r)-1]
+	n := len(pts)
+	less := func(a, b orb.Point) bool { return a[0] < b[0] || a[0] == b[0] && a[1] < b[1] }
+	m := 0
+	for i, q := range pts {
+		if less(q, pts[m]) {
+			m = i
+		}
+	}
+	reversed = less(pts[(m+n-1)%n], pts[(m+1)%n])
+	b := make([]byte, 0, 16*n)
+	for k := 0; k < n; k++ {
+		i := (m + k) % n
+		if reversed {
+			i = (m - k + n) % n
+		}
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pts[i][0]))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(pts[i][1]))
+	}
+	return string(b), reversed
+}
+
 // locate: 1 inside, -1 outside, 0 on the boundary (within 1 µm).
 func locate(p orb.Point, r orb.Ring) int {
 	in := false
 	for i := 0; i+1 < len(r); i++ {
 		a, b := r[i], r[i+1]
-		if distSeg(p, a, b) < 1e-6 {
+		if p[0] >= math.Min(a[0], b[0])-1e-6 && p[0] <= math.Max(a[0], b[0])+1e-6 &&
+			p[1] >= math.Min(a[1], b[1])-1e-6 && p[1] <= math.Max(a[1], b[1])+1e-6 && distSeg(p, a, b) < 1e-6 {
 			return 0
 		}
 		if (a[1] > p[1]) != (b[1] > p[1]) {
@@ -280,6 +417,10 @@ var (
 // names the ring by its 圈号 and lines and every vertex by its point name and
 // line, and keeps geo's explanation. Problem.Point is (X, Y) as in the file.
 func (rp *rawParcel) geoProblem(gp geo.Problem, rg *ring, shells []*ring) {
+	if rp.full() {
+		rp.more++ // skip the rewriting: thousands of problems must stay cheap
+		return
+	}
 	en, zh := rp.ringLabel(rg)
 	if gp.Vertex >= 0 && gp.Vertex < len(rg.rows) {
 		pen, pzh := rp.pointLabel(rg.rows[gp.Vertex])
@@ -321,7 +462,7 @@ func (rp *rawParcel) geoProblem(gp geo.Problem, rg *ring, shells []*ring) {
 		})
 	}
 	gp.Ring = rg.num
-	rp.probs = append(rp.probs, problem{gp: gp, en: en + bodyEN, zh: zh + bodyZH})
+	rp.add(problem{gp: gp, en: en + bodyEN, zh: zh + bodyZH})
 }
 
 // afterWhere drops geo's "polygon 1, shell, vertex 3" prefix, which counts
