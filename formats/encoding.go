@@ -112,7 +112,7 @@ func encodeText(s string, enc Encoding) ([]byte, error) {
 			// GB18030 and UTF-8 have.
 			for _, r := range s {
 				if _, err := e.Bytes([]byte(string(r))); err != nil {
-					return nil, fmt.Errorf("character %q (U+%04X) cannot be written in %s: write the file as GB18030 or UTF-8", r, r, enc)
+					return nil, &unencodable{r: r, enc: enc}
 				}
 			}
 			return nil, fmt.Errorf("text cannot be written in %s: %v", enc, err)
@@ -120,6 +120,22 @@ func encodeText(s string, enc Encoding) ([]byte, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("unknown encoding %q: use UTF-8, GBK or GB18030", enc)
+}
+
+// unencodable is a character the chosen encoding cannot hold.
+type unencodable struct {
+	r   rune
+	enc Encoding
+}
+
+func (u *unencodable) Error() string { return u.en() }
+
+func (u *unencodable) en() string {
+	return fmt.Sprintf("character %q (U+%04X) cannot be written in %s: write the file as GB18030 or UTF-8", u.r, u.r, u.enc)
+}
+
+func (u *unencodable) zh() string {
+	return fmt.Sprintf("字符“%c”（U+%04X）无法用 %s 编码写出：请改用 GB18030 或 UTF-8 编码", u.r, u.r, u.enc)
 }
 
 // bigEndianZeros: in UTF-16BE text the zero bytes of ASCII characters come

@@ -64,6 +64,7 @@ const (
 	WarnWidthInferred = "zone_width_assumed" // no 几度分带 given: inferred from the zone number
 	WarnNotPolygon    = "not_polygon"        // 记录图形属性 other than 面
 	WarnOrderAssumed  = "axis_order_assumed" // no row shows the axis order: X (northing) first assumed
+	WarnNameCommas    = "name_commas"        // 地块名称 holds commas; rebuilt from the fixed fields around it
 )
 
 func fileError(en, zh string) *parcels.Error {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 
@@ -327,28 +328,49 @@ type reader struct {
 	coords  bool // inside [地块坐标]
 }
 
-// punct maps the full-width punctuation of Chinese input methods to ASCII.
-var punct = strings.NewReplacer("【", "[", "】", "]", "［", "[", "］", "]", "＝", "=", "＠", "@")
-
-// splitFields splits on ASCII commas, and on Chinese commas too unless that
-// breaks a line that splits into want fields on ASCII commas alone (a name
-// may contain a Chinese comma). Fields are trimmed; empty ones are kept (图幅号
-// is often empty), so callers strip a terminating comma first.
-func splitFields(s string, want ...int) []string {
-	fs := strings.Split(s, ",")
-	ok := false
-	for _, w := range want {
-		if len(fs) == w {
-			ok = true
+// splitFields splits on ASCII commas, and on Chinese commas too when the
+// line has fewer than min fields on ASCII commas alone (a line written with
+// Chinese commas as separators; a name may contain a Chinese comma, so a
+// line that splits on ASCII commas keeps them). Fields are trimmed and
+// returned with their byte spans in s; empty ones are kept (图幅号 is often
+// empty), so callers strip a terminating comma first.
+func splitFields(s string, min int) (fs []string, spans [][2]int) {
+	seps := ","
+	if strings.Count(s, ",")+1 < min && strings.Contains(s, "，") {
+		seps = ",，"
+	}
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(seps, r) {
+			spans = append(spans, [2]int{start, i})
+			start = i + len(string(r))
 		}
 	}
-	if !ok && strings.Contains(s, "，") {
-		fs = strings.Split(strings.ReplaceAll(s, "，", ","), ",")
+	spans = append(spans, [2]int{start, len(s)})
+	for _, sp := range spans {
+		fs = append(fs, strings.TrimSpace(s[sp[0]:sp[1]]))
 	}
-	for i := range fs {
-		fs[i] = strings.TrimSpace(fs[i])
-	}
+	return fs, spans
+}
+
+// fields is splitFields without the spans.
+func fields(s string, min int) []string {
+	fs, _ := splitFields(s, min)
 	return fs
+}
+
+// isTownshipCode: the Zhejiang variant's 乡镇代码 is 9 ASCII digits
+// (GB/T 2260 county code + 3-digit township).
+func isTownshipCode(s string) bool {
+	if len(s) != 9 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // dropTerminator removes the comma that ends a line ("…,0601,@" less its @,
@@ -371,16 +393,14 @@ func (rd *reader) parse(text string) {
 	stray := false
 	for i, raw := range lines {
 		n := i + 1
-		s := strings.TrimSuffix(raw, "\r")
-		if !isASCII(s) { // coordinate rows are ASCII: skip the replacer for them
-			s = punct.Replace(s)
-		}
-		s = strings.TrimSpace(s)
+		s := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
 		if s == "" {
 			continue
 		}
-		if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
-			name := strings.TrimSpace(s[1 : len(s)-1])
+		// Only the section brackets, the key separator and the parcel
+		// terminator are taken in their full-width forms too; names and
+		// values keep whatever punctuation they were written with.
+		if name, ok := sectionName(s); ok {
 			rd.f.Sections = append(rd.f.Sections, TXTSection{Name: name, Line: n})
 			sec = &rd.f.Sections[len(rd.f.Sections)-1]
 			rd.coords = name == "地块坐标"
@@ -392,20 +412,20 @@ func (rd *reader) parse(text string) {
 				rd.f.Sections = append(rd.f.Sections, TXTSection{Line: n})
 				sec = &rd.f.Sections[len(rd.f.Sections)-1]
 			}
-			k, v, ok := strings.Cut(s, "=")
+			k, v, ok := cutKey(s)
 			if !ok {
 				k, v = "", s
 			}
 			sec.Entries = append(sec.Entries, TXTEntry{Key: strings.TrimSpace(k), Value: strings.TrimSpace(v), Line: n})
 			continue
 		}
-		if strings.HasSuffix(s, "@") || strings.Count(strings.ReplaceAll(s, "，", ","), ",") >= 7 {
+		if t, ok := cutTerminator(s); ok || strings.Count(strings.ReplaceAll(s, "，", ","), ",") >= 7 {
 			rd.parcels = append(rd.parcels, rawParcel{})
 			cur = &rd.parcels[len(rd.parcels)-1]
-			rd.parcelLine(cur, n, strings.TrimSpace(strings.TrimSuffix(s, "@")))
+			rd.parcelLine(cur, n, t)
 			continue
 		}
-		fs := splitFields(dropTerminator(s), 4)
+		fs := fields(dropTerminator(s), 4)
 		if cur == nil {
 			if stray { // the first such row says it; more would only repeat it
 				continue
@@ -427,24 +447,79 @@ func clip(s string) string {
 	return s
 }
 
+// sectionName recognises "[name]" with ASCII or full-width brackets.
+func sectionName(s string) (string, bool) {
+	for _, b := range [][2]string{{"[", "]"}, {"【", "】"}, {"［", "］"}} {
+		if strings.HasPrefix(s, b[0]) && strings.HasSuffix(s, b[1]) && len(s) >= len(b[0])+len(b[1]) {
+			return strings.TrimSpace(s[len(b[0]) : len(s)-len(b[1])]), true
+		}
+	}
+	return "", false
+}
+
+// cutKey splits "key=value" at the first '=' or '＝'.
+func cutKey(s string) (k, v string, ok bool) {
+	i := strings.IndexAny(s, "=＝")
+	if i < 0 {
+		return "", "", false
+	}
+	_, w := utf8.DecodeRuneInString(s[i:])
+	return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+w:]), true
+}
+
+// cutTerminator strips the '@' (or '＠') that ends a parcel line.
+func cutTerminator(s string) (string, bool) {
+	for _, at := range []string{"@", "＠"} {
+		if t, ok := strings.CutSuffix(s, at); ok {
+			return strings.TrimSpace(t), true
+		}
+	}
+	return s, false
+}
+
+// graphics are the 记录图形属性 values; a parcel line with more fields than
+// its layout is read with the extra commas in 地块名称 only when the field in
+// that place is one of them, so a line with an extra field elsewhere is
+// refused rather than misread.
+var graphics = map[string]bool{"面": true, "线": true, "点": true}
+
+// parcelLine reads 界址点数,地块面积,[乡镇代码,村名,]地块编号,地块名称,
+// 记录图形属性,图幅号,地块用途,地类编码. The Zhejiang variant is taken only
+// when the field after 地块面积 is a 9-digit township code; the first
+// fields and the last four are fixed, so commas beyond them belong to
+// 地块名称, which is rebuilt from the line as written.
 func (rd *reader) parcelLine(rp *rawParcel, n int, s string) {
 	p := &rp.p
 	p.Line = n
-	fs := splitFields(dropTerminator(s), 8, 10)
-	switch len(fs) {
-	case 8:
-		p.Code, p.Name, p.Graphic, p.MapSheet, p.Use, p.LandClass = fs[2], fs[3], fs[4], fs[5], fs[6], fs[7]
-	case 10: // Zhejiang "报省部标": township code and village before 地块编号
+	line := dropTerminator(s)
+	fs, spans := splitFields(line, 8)
+	lead := 3 // 界址点数, 地块面积, 地块编号
+	if len(fs) >= 10 && isTownshipCode(fs[2]) {
+		lead = 5 // Zhejiang "报省部标": township code and village before 地块编号
 		p.TownshipCode, p.Village = fs[2], fs[3]
-		p.Code, p.Name, p.Graphic, p.MapSheet, p.Use, p.LandClass = fs[4], fs[5], fs[6], fs[7], fs[8], fs[9]
-	default:
-		if len(fs) > 2 {
-			p.Code = fs[2]
-		}
+	}
+	if len(fs) > lead-1 {
+		p.Code = fs[lead-1]
+	}
+	if len(fs) < 8 {
 		rp.fail(CodeBadLine,
-			fmt.Sprintf("the parcel line has %d fields; it needs 8 (界址点数,地块面积,地块编号,地块名称,记录图形属性,图幅号,地块用途,地类编码,@) or 10 in the Zhejiang variant (乡镇代码 and 村名 before 地块编号)", len(fs)),
-			fmt.Sprintf("地块行有 %d 个字段；应为 8 个（界址点数,地块面积,地块编号,地块名称,记录图形属性,图幅号,地块用途,地类编码,@），浙江报省部标格式为 10 个（在地块编号前增加乡镇代码和村名）", len(fs)))
+			fmt.Sprintf("the parcel line has %d fields; it needs 8 (界址点数,地块面积,地块编号,地块名称,记录图形属性,图幅号,地块用途,地类编码,@) or 10 in the Zhejiang variant (a 9-digit 乡镇代码 and 村名 before 地块编号)", len(fs)),
+			fmt.Sprintf("地块行有 %d 个字段；应为 8 个（界址点数,地块面积,地块编号,地块名称,记录图形属性,图幅号,地块用途,地类编码,@），浙江报省部标格式为 10 个（在地块编号前增加 9 位乡镇代码和村名）", len(fs)))
 		return
+	}
+	k := len(fs) - 4
+	p.Name = strings.TrimSpace(line[spans[lead][0]:spans[k-1][1]])
+	p.Graphic, p.MapSheet, p.Use, p.LandClass = fs[k], fs[k+1], fs[k+2], fs[k+3]
+	if extra := k - lead - 1; extra > 0 {
+		if !graphics[p.Graphic] {
+			rp.fail(CodeBadLine,
+				fmt.Sprintf("the parcel line has %d fields, %d more than its layout (%s); read as commas in 地块名称 the field before 图幅号 would be %q, not 面, so the line cannot be read safely: remove the extra commas (write commas inside a name as ，)", len(fs), extra, map[bool]string{false: "8 fields", true: "10 fields of the Zhejiang variant"}[lead == 5], p.Graphic),
+				fmt.Sprintf("地块行有 %d 个字段，比%s多 %d 个；若把多出的逗号当作地块名称的一部分，图幅号前的字段将是“%s”而不是“面”，无法可靠读取：请删除多余的逗号（名称中的逗号请写作“，”）", len(fs), map[bool]string{false: "标准格式（8 个字段）", true: "浙江报省部标格式（10 个字段）"}[lead == 5], extra, p.Graphic))
+			return
+		}
+		p.Warnings = append(p.Warnings, Warning{Code: WarnNameCommas, Line: n,
+			Message:   fmt.Sprintf("地块名称 contains %d comma(s), which also separate the fields: read as %q because the first %d and last 4 fields are fixed", extra, p.Name, lead),
+			MessageZH: fmt.Sprintf("地块名称中含有 %d 个逗号（逗号也是字段分隔符）：由于前 %d 个和后 4 个字段位置固定，按“%s”读取", extra, lead, p.Name)})
 	}
 	if fs[0] != "" {
 		v, err := strconv.Atoi(fs[0])

@@ -3,6 +3,7 @@ package formats
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -110,13 +111,17 @@ func WriteTXT(w io.Writer, ps []parcels.Parcel, opts TXTWriteOptions) error {
 		area := geo.HectaresFromM2(areaM2)
 		use, _ := p.Attrs[AttrTXTUse].(string)
 		sheet, _ := p.Attrs[AttrMapSheet].(string)
+		town, _ := p.Attrs[AttrTownshipCode].(string)
+		village, _ := p.Attrs[AttrVillage].(string)
+		if e := checkFields(p, i, opts, town, village, sheet, use); e != nil {
+			errs = append(errs, e)
+			continue
+		}
 		head := fmt.Sprintf("%d,%.4f,", len(rows), area)
 		if opts.Zhejiang {
-			town, _ := p.Attrs[AttrTownshipCode].(string)
-			village, _ := p.Attrs[AttrVillage].(string)
-			head += clean(town) + "," + clean(village) + ","
+			head += strings.TrimSpace(town) + "," + strings.TrimSpace(village) + ","
 		}
-		line("%s%s,%s,面,%s,%s,%s,@", head, clean(p.Code), clean(p.Name), clean(sheet), clean(use), clean(p.LandUse))
+		line("%s%s,%s,面,%s,%s,%s,@", head, strings.TrimSpace(p.Code), strings.TrimSpace(p.Name), strings.TrimSpace(sheet), strings.TrimSpace(use), strings.TrimSpace(p.LandUse))
 		for _, r := range rows {
 			line("%s", r)
 		}
@@ -126,7 +131,13 @@ func WriteTXT(w io.Writer, ps []parcels.Parcel, opts TXTWriteOptions) error {
 	}
 	out, err := encodeText(b.String(), opts.Encoding)
 	if err != nil {
-		return parcels.Errorf(parcels.EINVALID, "无法按所选编码写出："+err.Error(), "%v", err)
+		var ue *unencodable
+		if errors.As(err, &ue) {
+			return &parcels.Error{Code: parcels.EINVALID,
+				Message:   fmt.Sprintf("the file header (数据产生单位 or 数据产生日期): %s", ue.en()),
+				MessageZH: fmt.Sprintf("文件头（数据产生单位或数据产生日期）：%s", ue.zh())}
+		}
+		return &parcels.Error{Code: parcels.EINVALID, Message: err.Error(), MessageZH: "无法按所选编码写出：" + err.Error()}
 	}
 	bw := bufio.NewWriter(w)
 	if _, err := bw.Write(out); err != nil {
@@ -145,12 +156,61 @@ func featureOf(p *parcels.Parcel, i int) string {
 	return fmt.Sprintf("#%d", i+1)
 }
 
-// clean keeps a field from breaking the line: commas (ASCII or Chinese)
-// separate fields, so they become 、 (an @ inside a field is harmless: only
-// the last field of a parcel line is the @ terminator).
-var fieldCleaner = strings.NewReplacer(",", "、", "，", "、", "\r", " ", "\n", " ")
+// clean keeps a header value on its line.
+func clean(s string) string {
+	return strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ").Replace(s))
+}
 
-func clean(s string) string { return strings.TrimSpace(fieldCleaner.Replace(s)) }
+// checkFields refuses, naming parcel i, what the file could not hold as
+// given: ASCII commas in any field but 地块名称 (they separate fields; the
+// reader rebuilds a name with commas from the fixed fields around it, but
+// only one field can take them), a name with commas where the reader would
+// take the line for the Zhejiang variant, line breaks, a Zhejiang line
+// without a 9-digit 乡镇代码, and characters the chosen encoding lacks.
+// Nothing is changed silently.
+func checkFields(p *parcels.Parcel, i int, opts TXTWriteOptions, town, village, sheet, use string) *parcels.Error {
+	f := featureOf(p, i)
+	fail := func(en, zh string) *parcels.Error {
+		return &parcels.Error{Code: parcels.EINVALID, Feature: f,
+			Message:   fmt.Sprintf("parcel %s cannot be written as a boundary-point file: %s", f, en),
+			MessageZH: fmt.Sprintf("宗地 %s 无法写入界址点文件：%s", f, zh)}
+	}
+	type field struct{ en, zh, v string }
+	fs := []field{{"地块编号 (code)", "地块编号", p.Code}, {"地块名称 (name)", "地块名称", p.Name}, {"图幅号 (map sheet)", "图幅号", sheet},
+		{"地块用途 (land use)", "地块用途", use}, {"地类编码 (land class)", "地类编码", p.LandUse}}
+	if opts.Zhejiang {
+		fs = append(fs, field{"乡镇代码 (township code)", "乡镇代码", town}, field{"村名 (village)", "村名", village})
+	}
+	for k, fd := range fs {
+		if strings.ContainsAny(fd.v, "\r\n") {
+			return fail(fmt.Sprintf("%s %q contains a line break", fd.en, fd.v), fmt.Sprintf("%s“%s”中含有换行符", fd.zh, fd.v))
+		}
+		if k != 1 && strings.Contains(fd.v, ",") {
+			return fail(fmt.Sprintf("%s %q contains a comma, which separates the fields of the line: only 地块名称 may contain commas", fd.en, fd.v),
+				fmt.Sprintf("%s“%s”中含有逗号，而逗号是字段分隔符：只有地块名称可以含逗号", fd.zh, fd.v))
+		}
+	}
+	if opts.Zhejiang && !isTownshipCode(strings.TrimSpace(town)) {
+		return fail(fmt.Sprintf("the Zhejiang variant needs a 9-digit 乡镇代码 (township code), the parcel has %q", town),
+			fmt.Sprintf("浙江报省部标格式需要 9 位数字的乡镇代码，该宗地为“%s”", town))
+	}
+	if !opts.Zhejiang && strings.Contains(p.Name, ",") && isTownshipCode(strings.TrimSpace(p.Code)) {
+		return fail(fmt.Sprintf("地块名称 %q contains a comma and 地块编号 %s is 9 digits: the line would be read as the Zhejiang variant; write the comma in the name as ，", p.Name, p.Code),
+			fmt.Sprintf("地块名称“%s”含有逗号且地块编号 %s 为 9 位数字：该行会被误读为浙江报省部标格式；请把名称中的逗号写作“，”", p.Name, p.Code))
+	}
+	if opts.Encoding == GBK {
+		for _, fd := range fs {
+			if _, err := encodeText(fd.v, GBK); err != nil {
+				var ue *unencodable
+				if errors.As(err, &ue) {
+					return fail(fmt.Sprintf("%s %q: %s", fd.en, fd.v, ue.en()), fmt.Sprintf("%s“%s”：%s", fd.zh, fd.v, ue.zh()))
+				}
+				return fail(err.Error(), err.Error())
+			}
+		}
+	}
+	return nil
+}
 
 // planeRing projects a lon/lat ring to (X, Y) = (northing, easting), without
 // its closing vertex, clockwise for a shell and counter-clockwise for a hole
@@ -162,11 +222,17 @@ func planeRing(r orb.Ring, z geo.Zone, shell bool) []orb.Point {
 	}
 	xy := make([]orb.Point, 0, n)
 	for _, q := range r[:n] {
+		// Rounded as written: vertices closer than 1 mm would be written as
+		// one point twice, which reads back as a repeated point.
 		x, y := z.Forward(q[0], q[1])
+		x, y = mm(x), mm(y)
 		if k := len(xy); k > 0 && xy[k-1] == (orb.Point{x, y}) {
 			continue
 		}
 		xy = append(xy, orb.Point{x, y})
+	}
+	for len(xy) > 1 && xy[len(xy)-1] == xy[0] {
+		xy = xy[:len(xy)-1]
 	}
 	if len(xy) < 3 {
 		return xy
