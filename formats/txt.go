@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -604,11 +606,39 @@ func (rd *reader) header() {
 			fmt.Sprintf("计量单位 is %q (line %d): coordinates must be in metres (米)", u, f.headerLine("计量单位")),
 			fmt.Sprintf("计量单位为“%s”（第 %d 行）：坐标单位必须为米", u, f.headerLine("计量单位"))))
 	}
-	if p, ok := f.Header("投影类型"); ok && p != "" && !strings.Contains(p, "高斯") && !strings.Contains(strings.ToUpper(p), "GAUSS") && !strings.Contains(strings.ToUpper(p), "TM") {
-		rd.fatal = append(rd.fatal, fileError(
-			fmt.Sprintf("投影类型 is %q (line %d): only Gauss–Krüger (高斯克吕格) coordinates are accepted", p, f.headerLine("投影类型")),
-			fmt.Sprintf("投影类型为“%s”（第 %d 行）：只接收高斯-克吕格投影坐标", p, f.headerLine("投影类型"))))
+	if p, ok := f.Header("投影类型"); ok && p != "" {
+		line := f.headerLine("投影类型")
+		switch projection(p) {
+		case projUTM:
+			rd.fatal = append(rd.fatal, fileError(
+				fmt.Sprintf("投影类型 is %q (line %d), the UTM projection (scale 0.9996 on the central meridian, 6° zones from 180°W, false easting 500 km): only Gauss–Krüger (高斯克吕格, scale 1 on the central meridian) coordinates are accepted, and reading UTM as Gauss–Krüger would put every point up to hundreds of metres off: ask the surveyor for CGCS2000 Gauss–Krüger coordinates", p, line),
+				fmt.Sprintf("投影类型为“%s”（第 %d 行），即 UTM（通用横轴墨卡托）投影（中央子午线比例因子 0.9996，自西经 180° 起算的 6 度带，东伪偏移 500 千米）：本系统只接收高斯-克吕格投影（中央子午线比例因子为 1）坐标，按高斯-克吕格读取 UTM 坐标会使每个点偏差可达数百米：请向测绘单位索取 CGCS2000 高斯-克吕格坐标", p, line)))
+		case projOther:
+			rd.fatal = append(rd.fatal, fileError(
+				fmt.Sprintf("投影类型 is %q (line %d): only Gauss–Krüger (高斯克吕格, transverse Mercator) coordinates are accepted", p, line),
+				fmt.Sprintf("投影类型为“%s”（第 %d 行）：只接收高斯-克吕格（横轴墨卡托）投影坐标", p, line)))
+		}
 	}
+}
+
+const (
+	projGK = iota
+	projUTM
+	projOther
+)
+
+// projection classifies 投影类型. UTM is checked first: "UTM" contains "TM"
+// and 通用横轴墨卡托 contains 横轴墨卡托.
+func projection(v string) int {
+	c := strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "–", "", "—", "", "－", "", "·", "", "_", "", "投影", "", "Ü", "U").Replace(v))
+	switch {
+	case strings.Contains(c, "UTM") || strings.Contains(c, "通用横轴墨卡托") || strings.Contains(c, "通用横墨卡托") || strings.Contains(c, "UNIVERSALTRANSVERSE"):
+		return projUTM
+	case strings.Contains(c, "高斯") || strings.Contains(c, "GAUSS") || strings.Contains(c, "横轴墨卡托") ||
+		c == "TM" || strings.Contains(c, "TRANSVERSEMERCATOR") || c == "GK":
+		return projGK
+	}
+	return projOther
 }
 
 func (rd *reader) refuseCRS(crs string, line int, en, zh string) {
@@ -652,13 +682,16 @@ func isPrefixed(v float64) bool { return v >= 1e7 && v < 1e8 }
 // rows that disagree are reported.
 func (rd *reader) axesAndZone() {
 	f := rd.f
-	declared := 0
-	zoneLine := 0
-	for _, k := range []string{"带号", "投影带号"} {
-		if v, ok := f.Header(k); ok && digits(v) > 0 {
-			declared, zoneLine = digits(v), f.headerLine(k)
-			break
-		}
+	declared, zoneLine := rd.declared("zone number", "带号", digits, "带号", "投影带号")
+	cm, cmLine := rd.declared("central meridian", "中央子午线", centralMeridian, "中央子午线", "中央经线", "中央子午线经度", "中央经度", "中央子午线(度)")
+	if cm < 0 {
+		v, _ := f.Header(f.keyAt(cmLine))
+		rd.fatal = append(rd.fatal, fileError(
+			fmt.Sprintf("%s=%s (line %d) is not the central meridian of a Gauss–Krüger zone (a whole number of degrees, a multiple of 3 for 3° zones): correct it or remove it", f.keyAt(cmLine), v, cmLine),
+			fmt.Sprintf("%s=%s（第 %d 行）不是高斯-克吕格投影带的中央子午线（应为整度数，3 度带为 3 的倍数）：请修正或删除该行", f.keyAt(cmLine), v, cmLine)))
+	}
+	if len(rd.fatal) > 0 {
+		return
 	}
 	const (
 		undecided = iota
@@ -767,6 +800,21 @@ func (rd *reader) axesAndZone() {
 		f.Warnings = append(f.Warnings, Warning{Code: WarnZoneAssumed,
 			Message:   fmt.Sprintf("no 带号 in the header and no zone prefix on Y: the city's configured zone %d assumed", number),
 			MessageZH: fmt.Sprintf("文件头未给出带号且 Y 坐标无带号前缀：按本市配置的第 %d 带读取", number)})
+	case cm > 0:
+		// Only the central meridian: 3° zones unless 几度分带 says 6°.
+		number = cm / 3
+		if w, wl := rd.width(); w == 6 {
+			if (cm+3)%6 != 0 {
+				rd.fatal = append(rd.fatal, fileError(
+					fmt.Sprintf("%s=%d (line %d) is not the central meridian of a 6° zone (几度分带 line %d): 6° zones have central meridians 6n−3 (75, 81, … 135)", f.keyAt(cmLine), cm, cmLine, wl),
+					fmt.Sprintf("%s=%d（第 %d 行）不是 6 度带（几度分带第 %d 行）的中央子午线：6 度带的中央子午线为 6n−3（75、81……135）", f.keyAt(cmLine), cm, cmLine, wl)))
+				return
+			}
+			number = (cm + 3) / 6
+		}
+		f.Warnings = append(f.Warnings, Warning{Code: WarnZoneAssumed, Line: cmLine,
+			Message:   fmt.Sprintf("no 带号 in the header and no zone prefix on Y: zone %d taken from the central meridian %d° (line %d)", number, cm, cmLine),
+			MessageZH: fmt.Sprintf("文件头未给出带号且 Y 坐标无带号前缀：根据中央子午线 %d°（第 %d 行）取第 %d 带", cm, cmLine, number)})
 	default:
 		rd.fatal = append(rd.fatal, fileError(
 			"the zone is unknown: the header has no 带号, the Y values carry no zone prefix and no city zone is configured: add 带号=<zone> to [属性描述]",
@@ -775,17 +823,14 @@ func (rd *reader) axesAndZone() {
 	if len(rd.fatal) > 0 {
 		return
 	}
-	width := 0
-	wline := 0
-	for _, k := range []string{"几度分带", "分带", "分带方式"} {
-		if v, ok := f.Header(k); ok && digits(v) > 0 {
-			width, wline = digits(v), f.headerLine(k)
-			break
-		}
-	}
+	width, wline := rd.width()
 	if width == 0 {
 		width = 3
-		if number >= 13 && number <= 23 { // 6° zone numbers in China; 3° ones are 25–45
+		switch {
+		case cm > 0 && cm == 6*number-3 && cm != 3*number:
+			width = 6 // the central meridian decides
+		case cm > 0 && cm == 3*number:
+		case number >= 13 && number <= 23: // 6° zone numbers in China; 3° ones are 25–45
 			width = 6
 		}
 		f.Warnings = append(f.Warnings, Warning{Code: WarnWidthInferred,
@@ -797,6 +842,25 @@ func (rd *reader) axesAndZone() {
 		rd.fatal = append(rd.fatal, fileError(
 			fmt.Sprintf("zone %d in %d° zones (几度分带 line %d, 带号 line %d) is not a CGCS2000 zone over China (3° zones 25–45, 6° zones 13–23): check 几度分带 and 带号", number, width, wline, zoneLine),
 			fmt.Sprintf("%d 度带第 %d 带（几度分带第 %d 行，带号第 %d 行）不是覆盖中国的 CGCS2000 投影带（3 度带 25–45，6 度带 13–23）：请检查几度分带和带号", width, number, wline, zoneLine)))
+		return
+	}
+	if cm > 0 && float64(cm) != z.CentralMeridian() {
+		var from, fromZH string
+		switch {
+		case declared > 0:
+			from, fromZH = fmt.Sprintf("带号=%d (line %d)", declared, zoneLine), fmt.Sprintf("带号=%d（第 %d 行）", declared, zoneLine)
+		case len(plist) == 1:
+			from, fromZH = fmt.Sprintf("the zone prefix %d of the Y values (first on line %d)", number, prefixes[number]), fmt.Sprintf("Y 坐标的带号前缀 %d（首次出现在第 %d 行）", number, prefixes[number])
+		default:
+			from, fromZH = fmt.Sprintf("the city's configured zone %d (the file gives no 带号 and no zone prefix)", number), fmt.Sprintf("本市配置的第 %d 带（文件未给出带号，Y 坐标也无带号前缀）", number)
+		}
+		wen, wzh := fmt.Sprintf("几度分带 line %d", wline), fmt.Sprintf("几度分带第 %d 行", wline)
+		if wline == 0 {
+			wen, wzh = "几度分带 not given", "未给出几度分带"
+		}
+		rd.fatal = append(rd.fatal, fileError(
+			fmt.Sprintf("zone conflict: %s=%d (line %d) is not the central meridian of %s, which in %d° zones (%s) is %g°: correct the header or the coordinates", f.keyAt(cmLine), cm, cmLine, from, z.Width, wen, z.CentralMeridian()),
+			fmt.Sprintf("带号冲突：%s=%d（第 %d 行）不是%s的中央子午线（%d 度带，%s，应为 %g°）：请修正文件头或坐标", f.keyAt(cmLine), cm, cmLine, fromZH, z.Width, wzh, z.CentralMeridian())))
 		return
 	}
 	f.Zone = z
@@ -828,13 +892,88 @@ func (rd *reader) axesAndZone() {
 	}
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
+// declared reads a whole-number header value that may be given under
+// several keys and on several lines: the first, and a conflict when another
+// line says otherwise. parse returns 0 for "not given", < 0 for invalid.
+func (rd *reader) declared(en, zh string, parse func(string) int, keys ...string) (v, line int) {
+	for _, s := range rd.f.Sections {
+		for _, e := range s.Entries {
+			if !slices.Contains(keys, e.Key) {
+				continue
+			}
+			x := parse(e.Value)
+			switch {
+			case x == 0:
+			case v == 0 || (v < 0 && x < 0):
+				if v == 0 {
+					v, line = x, e.Line
+				}
+			case x != v:
+				rd.fatal = append(rd.fatal, fileError(
+					fmt.Sprintf("the header gives two different %s values: %s (line %d) and %s (line %d): keep the right one", en, rd.f.lineText(line), line, rd.f.lineText(e.Line), e.Line),
+					fmt.Sprintf("文件头给出了两个不同的%s：%s（第 %d 行）与 %s（第 %d 行）：请只保留正确的一个", zh, rd.f.lineText(line), line, rd.f.lineText(e.Line), e.Line)))
+				return v, line
+			}
 		}
 	}
-	return true
+	return v, line
+}
+
+// width reads 几度分带 (or 分带, 分带方式): 3, 6 or 0 when not given.
+func (rd *reader) width() (int, int) {
+	for _, k := range []string{"几度分带", "分带", "分带方式"} {
+		if v, ok := rd.f.Header(k); ok && digits(v) > 0 {
+			return digits(v), rd.f.headerLine(k)
+		}
+	}
+	return 0, 0
+}
+
+var degrees = regexp.MustCompile(`^[EeＥ东]?\s*(\d+(?:\.\d+)?)`)
+
+// centralMeridian parses "117", "117°", "E117", "东经117度", "117.0" or
+// "117:00:00" to whole degrees: 0 when empty, -1 when not a whole number of
+// degrees in China's range.
+func centralMeridian(v string) int {
+	v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "东经"))
+	if v == "" {
+		return 0
+	}
+	m := degrees.FindStringSubmatch(v)
+	if m == nil {
+		return -1
+	}
+	d, err := strconv.ParseFloat(m[1], 64)
+	rest := strings.TrimLeft(v[len(m[0]):], "°度:：0 ′'″\".")
+	// Every zone's central meridian is a multiple of 3 (3n, or 6n−3).
+	if err != nil || d != math.Trunc(d) || int(d)%3 != 0 || d < 72 || d > 138 || rest != "" && !strings.HasPrefix(rest, "E") {
+		return -1
+	}
+	return int(d)
+}
+
+// keyAt is the key of the header entry on line n.
+func (f *TXTFile) keyAt(n int) string {
+	for _, s := range f.Sections {
+		for _, e := range s.Entries {
+			if e.Line == n {
+				return e.Key
+			}
+		}
+	}
+	return ""
+}
+
+// lineText is "key=value" of the header entry on line n.
+func (f *TXTFile) lineText(n int) string {
+	for _, s := range f.Sections {
+		for _, e := range s.Entries {
+			if e.Line == n {
+				return e.Key + "=" + e.Value
+			}
+		}
+	}
+	return ""
 }
 
 // DomainParcels maps every parcel read to the domain (see TXTParcel.Parcel),

@@ -1,0 +1,84 @@
+package formats
+
+import (
+	"strings"
+	"testing"
+
+	"landplan/geo"
+)
+
+// header builds a file: [属性描述] with the given lines (line 2 on), then
+// one square parcel whose Y values carry prefix (or none when "").
+func header(prefix string, lines ...string) string {
+	rows := strings.ReplaceAll(square, ",4060", ","+prefix+"60")
+	return "[属性描述]\n" + strings.Join(lines, "\n") + "\n[地块坐标]\n5,6.0000,A,a,面,,工业用地,0601,@\n" + rows
+}
+
+// 投影类型=UTM was accepted as Gauss–Krüger ("UTM" contains "TM"): UTM
+// coordinates are scaled 0.9996 and would be read hundreds of metres off.
+func TestReadTXTProjectionType(t *testing.T) {
+	for _, v := range []string{"UTM", "utm", "UTM投影", "通用横轴墨卡托", "通用横轴墨卡托投影", "Universal Transverse Mercator"} {
+		_, err := rd(t, header("40", "坐标系=2000国家大地坐标系", "投影类型="+v, "带号=40"))
+		es := asErrors(t, err)
+		if len(es) != 1 || es[0].Feature != "" || !strings.Contains(es[0].Message, "(line 3), the UTM projection") ||
+			!strings.Contains(es[0].MessageZH, "（第 3 行），即 UTM（通用横轴墨卡托）投影") {
+			t.Errorf("%s: %v", v, es)
+		}
+	}
+	for _, v := range []string{"高斯克吕格", "高斯-克吕格", "高斯–克吕格投影", "横轴墨卡托", "TM", "Gauss-Kruger", "Gauss-Krüger", "Gauss Kruger", "Transverse Mercator"} {
+		if _, err := rd(t, header("40", "坐标系=2000国家大地坐标系", "投影类型="+v, "带号=40")); err != nil {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+	_, err := rd(t, header("40", "投影类型=兰伯特", "带号=40"))
+	if es := asErrors(t, err); !strings.Contains(es[0].Message, "only Gauss–Krüger") {
+		t.Errorf("%v", es)
+	}
+}
+
+// 中央子午线 was ignored: it is checked against 带号, the Y prefix and the
+// configured zone, and two different 带号 lines are a conflict.
+func TestReadTXTCentralMeridian(t *testing.T) {
+	const crs = "坐标系=2000国家大地坐标系"
+	for _, c := range []struct {
+		name, src string
+		opts      TXTOptions
+		en, zh    string
+	}{
+		{"against 带号", header("40", crs, "中央子午线=117", "带号=40"), TXTOptions{Zone: linhai},
+			"zone conflict: 中央子午线=117 (line 3) is not the central meridian of 带号=40 (line 4), which in 3° zones", "带号冲突：中央子午线=117（第 3 行）不是带号=40（第 4 行）的中央子午线"},
+		{"against the prefix", header("40", crs, "几度分带=3", "中央经线=117°00′00″"), TXTOptions{Zone: linhai},
+			"中央经线=117 (line 4) is not the central meridian of the zone prefix 40 of the Y values (first on line 7)", "Y 坐标的带号前缀 40（首次出现在第 7 行）"},
+		{"against the configuration", header("", crs, "中央子午线=117"), TXTOptions{Zone: linhai},
+			"is not the central meridian of the city's configured zone 40", "本市配置的第 40 带"},
+		{"two 带号", header("", crs, "带号=40", "带号=39"), TXTOptions{Zone: linhai},
+			"two different zone number values: 带号=40 (line 3) and 带号=39 (line 4)", "文件头给出了两个不同的带号：带号=40（第 3 行）与 带号=39（第 4 行）"},
+		{"two central meridians", header("40", crs, "中央子午线=120", "中央经线=117"), TXTOptions{Zone: linhai},
+			"two different central meridian values", "两个不同的中央子午线"},
+		{"not a zone's meridian", header("40", crs, "中央子午线=120.5", "带号=40"), TXTOptions{Zone: linhai},
+			"中央子午线=120.5 (line 3) is not the central meridian of a Gauss–Krüger zone", "不是高斯-克吕格投影带的中央子午线"},
+		{"not a 6° meridian", header("", crs, "几度分带=6", "中央子午线=120"), TXTOptions{},
+			"is not the central meridian of a 6° zone", "不是 6 度带"},
+	} {
+		_, err := ReadTXT(strings.NewReader(c.src), c.opts)
+		es := asErrors(t, err)
+		if len(es) != 1 || es[0].Feature != "" || !strings.Contains(es[0].Message, c.en) || !strings.Contains(es[0].MessageZH, c.zh) {
+			t.Errorf("%s: %v / %s", c.name, es, es[0].MessageZH)
+		}
+	}
+	for _, c := range []struct {
+		name, src string
+		opts      TXTOptions
+		zone      geo.Zone
+	}{
+		{"agrees", header("40", crs, "中央子午线=120", "带号=40"), TXTOptions{Zone: linhai}, linhai},
+		{"only the meridian", header("", crs, "中央子午线=E117"), TXTOptions{}, geo.Zone{Width: 3, Number: 39}},
+		{"meridian decides 6°", header("20", crs, "中央子午线=117度", "带号=20"), TXTOptions{}, geo.Zone{Width: 6, Number: 20, Prefix: true}},
+		{"same 带号 twice", header("40", crs, "带号=40", "投影带号=40"), TXTOptions{}, linhai},
+	} {
+		f, err := ReadTXT(strings.NewReader(c.src), c.opts)
+		if err != nil || f.Zone != c.zone {
+			t.Errorf("%s: %v, zone %v", c.name, err, f.Zone)
+		}
+	}
+}
