@@ -45,6 +45,9 @@ func decodeText(b []byte) (string, Encoding, *lineError) {
 			return "", enc, &lineError{0, fmt.Sprintf("the file starts with a %s byte-order mark but has an odd number of bytes: it is truncated or not %s", enc, enc),
 				fmt.Sprintf("文件以 %s 字节顺序标记开头，但字节数为奇数：文件被截断或并非 %s 编码", enc, enc)}
 		}
+		if le := badSurrogate(b[2:], enc); le != nil {
+			return "", enc, le
+		}
 		out, err := unicode.UTF16(order, unicode.UseBOM).NewDecoder().Bytes(b)
 		if err != nil {
 			return "", enc, &lineError{0, fmt.Sprintf("the file is not valid %s: %v", enc, err), fmt.Sprintf("文件不是有效的 %s 编码：%v", enc, err)}
@@ -56,6 +59,9 @@ func decodeText(b []byte) (string, Encoding, *lineError) {
 		order, enc := unicode.LittleEndian, UTF16LE
 		if bigEndianZeros(b) {
 			order, enc = unicode.BigEndian, UTF16BE
+		}
+		if le := badSurrogate(b, enc); le != nil {
+			return "", enc, le
 		}
 		out, err := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder().Bytes(b)
 		if err != nil {
@@ -70,6 +76,40 @@ func decodeText(b []byte) (string, Encoding, *lineError) {
 		return "", GB18030, badBytes(b, "GB18030")
 	}
 	return string(out), GB18030, nil
+}
+
+// badSurrogate finds the first unpaired surrogate in UTF-16 text (without
+// its BOM): the decoder would turn it into U+FFFD silently.
+func badSurrogate(b []byte, enc Encoding) *lineError {
+	unit := func(i int) uint16 {
+		if enc == UTF16BE {
+			return uint16(b[i])<<8 | uint16(b[i+1])
+		}
+		return uint16(b[i]) | uint16(b[i+1])<<8
+	}
+	line := 1
+	for i := 0; i+1 < len(b); i += 2 {
+		u := unit(i)
+		switch {
+		case u == '\n':
+			line++
+			continue
+		case u >= 0xD800 && u < 0xDC00: // high surrogate: a low one must follow
+			if i+3 < len(b) {
+				if v := unit(i + 2); v >= 0xDC00 && v < 0xE000 {
+					i += 2
+					continue
+				}
+			}
+		case u >= 0xDC00 && u < 0xE000: // low surrogate without a high one
+		default:
+			continue
+		}
+		return &lineError{line,
+			fmt.Sprintf("line %d is not valid %s: it holds an unpaired surrogate (code unit 0x%04X), half of a character; the file is damaged or was cut: save it again as UTF-16, UTF-8 or GBK", line, enc, u),
+			fmt.Sprintf("第 %d 行不是有效的 %s 编码：含有不成对的代理项（编码单元 0x%04X，即半个字符）；文件已损坏或被截断：请重新保存为 UTF-16、UTF-8 或 GBK 编码", line, enc, u)}
+	}
+	return nil
 }
 
 // lineError is a file-level problem found before parsing, with its line.

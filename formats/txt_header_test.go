@@ -1,6 +1,8 @@
 package formats
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -80,5 +82,54 @@ func TestReadTXTCentralMeridian(t *testing.T) {
 		if err != nil || f.Zone != c.zone {
 			t.Errorf("%s: %v, zone %v", c.name, err, f.Zone)
 		}
+	}
+}
+
+// utf16 encodes s as UTF-16 with a BOM, putting unit u in place of each X.
+func utf16(s string, be bool, u uint16) []byte {
+	units := []uint16{0xFEFF}
+	for _, r := range s {
+		switch {
+		case r == 'X':
+			units = append(units, u)
+		case r > 0xFFFF:
+			r -= 0x10000
+			units = append(units, uint16(0xD800+(r>>10)), uint16(0xDC00+(r&0x3FF)))
+		default:
+			units = append(units, uint16(r))
+		}
+	}
+	var b []byte
+	for _, v := range units {
+		if be {
+			b = append(b, byte(v>>8), byte(v))
+		} else {
+			b = append(b, byte(v), byte(v>>8))
+		}
+	}
+	return b
+}
+
+// An unpaired surrogate in UTF-16 became U+FFFD silently: the line is
+// reported. A proper pair (𠮷) is read.
+func TestReadTXTUTF16UnpairedSurrogate(t *testing.T) {
+	src := head40 + "5,6.0000,A,名X称,面,,工业用地,0601,@\n" + square
+	for _, be := range []bool{false, true} {
+		for _, u := range []uint16{0xD800, 0xDC00} {
+			_, err := ReadTXT(bytes.NewReader(utf16(src, be, u)), TXTOptions{})
+			es := asErrors(t, err)
+			if len(es) != 1 || !strings.Contains(es[0].Message, fmt.Sprintf("line 6 is not valid UTF-16%s: it holds an unpaired surrogate (code unit 0x%04X)", map[bool]string{false: "LE", true: "BE"}[be], u)) ||
+				!strings.Contains(es[0].MessageZH, "第 6 行不是有效的") {
+				t.Errorf("BE %v, %04X: %v", be, u, es)
+			}
+		}
+	}
+	f, err := ReadTXT(bytes.NewReader(utf16(strings.Replace(src, "X", "𠮷", 1), false, 0)), TXTOptions{})
+	if err != nil || f.Parcels[0].Name != "名𠮷称" {
+		t.Fatalf("%v", err)
+	}
+	// Without a BOM too (the zero bytes tell UTF-16).
+	if _, err := ReadTXT(bytes.NewReader(utf16(src, false, 0xD800)[2:]), TXTOptions{}); err == nil || !strings.Contains(err.Error(), "line 6") {
+		t.Errorf("no BOM: %v", err)
 	}
 }
