@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+	"golang.org/x/text/width"
 
 	"landplan/geo"
 	"landplan/parcels"
@@ -161,6 +162,10 @@ type rawParcel struct {
 	probs []problem
 	more  int // problems beyond maxProblems, counted only
 	extra int // coordinate rows beyond maxPoints, counted only
+	// areaUnit is the unit written after 地块面积 ("ha", "m2", "" none);
+	// areaBad: 地块面积 could not be read (already warned about).
+	areaUnit string
+	areaBad  bool
 }
 
 // problem is a rejected-feature finding before it becomes a parcels.Error.
@@ -531,17 +536,38 @@ func (rd *reader) parcelLine(rp *rawParcel, n int, s string) {
 		p.DeclaredPoints = v
 	}
 	if fs[1] != "" {
-		v, ok := parseNum(fs[1])
-		if !ok || v < 0 {
-			rp.fail(CodeBadNumber, fmt.Sprintf("地块面积 %q is not a number", fs[1]), fmt.Sprintf("地块面积“%s”不是有效数字", fs[1]))
+		// The declared area is only compared, never used: one that cannot
+		// be read is a warning, not a reason to refuse the parcel.
+		v, unit, ok := parseArea(fs[1])
+		if ok {
+			p.DeclaredArea, rp.areaUnit = v, unit
+		} else {
+			rp.areaBad = true
+			p.Warnings = append(p.Warnings, Warning{Code: WarnAreaUnreadable, Line: n,
+				Message:   fmt.Sprintf("地块面积 %q is not a number of 公顷 or m²: ignored, the area is computed from the coordinates", fs[1]),
+				MessageZH: fmt.Sprintf("地块面积“%s”不是有效的公顷或平方米数值：已忽略，面积按坐标计算", fs[1])})
 		}
-		p.DeclaredArea = v
 	}
 	if g := p.Graphic; g != "" && g != "面" {
 		p.Warnings = append(p.Warnings, Warning{Code: WarnNotPolygon, Line: n,
 			Message:   fmt.Sprintf("记录图形属性 is %q, not 面 (polygon): read as a polygon", g),
 			MessageZH: fmt.Sprintf("记录图形属性为“%s”而非“面”：按面读取", g)})
 	}
+}
+
+// parseArea reads 地块面积: a non-negative number, optionally followed by
+// its unit (公顷/ha: "ha", 平方米/m2/m²/㎡: "m2"; none: "").
+func parseArea(s string) (float64, string, bool) {
+	s = strings.TrimSpace(width.Narrow.String(s))
+	unit := ""
+	for _, u := range []struct{ suffix, unit string }{{"公顷", "ha"}, {"ha", "ha"}, {"平方米", "m2"}, {"m2", "m2"}, {"m²", "m2"}, {"㎡", "m2"}} {
+		if t, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, unit = t, u.unit
+			break
+		}
+	}
+	v, ok := parseNum(s)
+	return v, unit, ok && v >= 0
 }
 
 func parseNum(s string) (float64, bool) {
@@ -585,6 +611,7 @@ func (rd *reader) coordRow(rp *rawParcel, n int, s string, fs []string) {
 func (rd *reader) header() {
 	f := rd.f
 	crs, ok := f.Header("坐标系")
+	crs = width.Narrow.String(crs) // ２０００ as typed with a full-width input method
 	line := f.headerLine("坐标系")
 	switch c := strings.ToUpper(strings.ReplaceAll(crs, " ", "")); {
 	case !ok || c == "":
@@ -601,7 +628,7 @@ func (rd *reader) header() {
 			fmt.Sprintf("坐标系 %q (line %d) is not CGCS2000 (2000国家大地坐标系), the only coordinate system accepted: ask the surveyor for the file in CGCS2000", crs, line),
 			fmt.Sprintf("坐标系“%s”（第 %d 行）不是 2000 国家大地坐标系（CGCS2000），本系统只接收 CGCS2000 坐标：请向测绘单位索取 CGCS2000 坐标的界址点文件", crs, line)))
 	}
-	if u, ok := f.Header("计量单位"); ok && u != "" && u != "米" && !strings.EqualFold(u, "m") && u != "公尺" {
+	if u, ok := f.Header("计量单位"); ok && u != "" && !metres(u) {
 		rd.fatal = append(rd.fatal, fileError(
 			fmt.Sprintf("计量单位 is %q (line %d): coordinates must be in metres (米)", u, f.headerLine("计量单位")),
 			fmt.Sprintf("计量单位为“%s”（第 %d 行）：坐标单位必须为米", u, f.headerLine("计量单位"))))
@@ -619,6 +646,16 @@ func (rd *reader) header() {
 				fmt.Sprintf("投影类型为“%s”（第 %d 行）：只接收高斯-克吕格（横轴墨卡托）投影坐标", p, line)))
 		}
 	}
+}
+
+// metres accepts the ways 计量单位 says metres: 米, m, 公尺, 米(m), 米（M）, metre…
+func metres(u string) bool {
+	c := strings.ToLower(strings.NewReplacer(" ", "", "(", "", ")", "").Replace(width.Narrow.String(u)))
+	switch c {
+	case "米", "m", "公尺", "米m", "meter", "metre", "meters", "metres", "米meter", "米metre":
+		return true
+	}
+	return false
 }
 
 const (
@@ -660,6 +697,7 @@ func (f *TXTFile) headerLine(key string) int {
 
 // digits returns the first run of ASCII digits in s as a number, or 0.
 func digits(s string) int {
+	s = width.Narrow.String(s)
 	i := strings.IndexAny(s, "0123456789")
 	if i < 0 {
 		return 0

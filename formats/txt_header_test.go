@@ -3,6 +3,7 @@ package formats
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,5 +132,48 @@ func TestReadTXTUTF16UnpairedSurrogate(t *testing.T) {
 	// Without a BOM too (the zero bytes tell UTF-16).
 	if _, err := ReadTXT(bytes.NewReader(utf16(src, false, 0xD800)[2:]), TXTOptions{}); err == nil || !strings.Contains(err.Error(), "line 6") {
 		t.Errorf("no BOM: %v", err)
+	}
+}
+
+// Header values typed with a full-width input method or with the unit
+// spelt out are accepted; a declared area that cannot be read is a warning
+// (it is only ever compared), one with its unit is read in that unit.
+func TestReadTXTLenientHeaderAndArea(t *testing.T) {
+	for _, c := range []struct{ name, src string }{
+		{"full-width digits in 坐标系", header("40", "坐标系=２０００国家大地坐标系", "带号=40")},
+		{"full-width 带号", header("40", "坐标系=2000国家大地坐标系", "带号=４０")},
+		{"计量单位=米(m)", header("40", "坐标系=2000国家大地坐标系", "带号=40", "计量单位=米(m)")},
+		{"计量单位=米（M）", header("40", "坐标系=2000国家大地坐标系", "带号=40", "计量单位=米（M）")},
+	} {
+		f, err := rd(t, c.src)
+		if err != nil || f.Zone != linhai || len(f.Parcels[0].Warnings) != 0 {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	if _, err := rd(t, header("40", "带号=40", "计量单位=英尺")); err == nil || !strings.Contains(err.Error(), "计量单位 is \"英尺\"") {
+		t.Errorf("feet: %v", err)
+	}
+	for _, c := range []struct {
+		area, unit string
+		m2         float64
+		warns      []string
+	}{
+		{"6.0000公顷", "ha", 60000, nil},
+		{"60000平方米", "m2", 60000, nil},
+		{"60000m²", "m2", 60000, nil},
+		{"6ha", "ha", 60000, nil},
+		{"60000", "m2", 60000, []string{WarnAreaUnitM2}},
+		{"约6公顷", "", 0, []string{WarnAreaUnreadable}},
+		{"6.0.0", "", 0, []string{WarnAreaUnreadable}},
+	} {
+		f, err := rd(t, head40+"5,"+c.area+",A,a,面,,工业用地,0601,@\n"+square)
+		if err != nil {
+			t.Errorf("%s: %v", c.area, err)
+			continue
+		}
+		p := f.Parcels[0]
+		if p.DeclaredUnit != c.unit || p.DeclaredAreaM2 != c.m2 || p.AreaM2 != 60000 || !slices.Equal(warnCodes(p.Warnings), c.warns) {
+			t.Errorf("%s: unit %q, %.2f m², warnings %v", c.area, p.DeclaredUnit, p.DeclaredAreaM2, warnCodes(p.Warnings))
+		}
 	}
 }

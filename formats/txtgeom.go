@@ -496,6 +496,9 @@ func (rp *rawParcel) compareDeclared() {
 			MessageZH: fmt.Sprintf("界址点数为 %d，但该地块有 %d 个坐标行（含闭合点）", p.DeclaredPoints, p.Points)})
 	}
 	d, a := p.DeclaredArea, p.AreaM2
+	if rp.areaBad {
+		return // already warned: area_unreadable
+	}
 	if d <= 0 {
 		p.Warnings = append(p.Warnings, Warning{Code: WarnAreaMissing, Line: p.Line,
 			Message:   fmt.Sprintf("no declared area (地块面积); computed %s", geo.FormatArea(a, "en")),
@@ -506,8 +509,10 @@ func (rp *rawParcel) compareDeclared() {
 	// the computed area (by ratio) is the one meant.
 	ha := geo.M2FromHectares(d)
 	p.DeclaredUnit, p.DeclaredAreaM2 = "ha", ha
-	if math.Abs(math.Log(d/a)) < math.Abs(math.Log(ha/a)) {
+	if rp.areaUnit == "m2" || rp.areaUnit == "" && math.Abs(math.Log(d/a)) < math.Abs(math.Log(ha/a)) {
 		p.DeclaredUnit, p.DeclaredAreaM2 = "m2", d
+	}
+	if p.DeclaredUnit == "m2" && rp.areaUnit == "" {
 		p.Warnings = append(p.Warnings, Warning{Code: WarnAreaUnitM2, Line: p.Line,
 			Message:   fmt.Sprintf("地块面积 %g is in square metres, not 公顷 as the format says: read as %g m²", d, d),
 			MessageZH: fmt.Sprintf("地块面积 %g 的单位是平方米而不是格式规定的公顷：按 %g 平方米读取", d, d)})
