@@ -53,7 +53,7 @@ func decodeText(b []byte) (string, Encoding, *lineError) {
 			return "", enc, &lineError{0, fmt.Sprintf("the file is not valid %s: %v", enc, err), fmt.Sprintf("文件不是有效的 %s 编码：%v", enc, err)}
 		}
 		return string(out), enc, nil
-	case len(b)%2 == 0 && bytes.IndexByte(b, 0) >= 0:
+	case len(b)%2 == 0 && utf16Zeros(b):
 		// UTF-16 without a BOM (some Windows tools): every ASCII character
 		// has a zero byte beside it, which no UTF-8 or GBK text has at all.
 		order, enc := unicode.LittleEndian, UTF16LE
@@ -68,7 +68,10 @@ func decodeText(b []byte) (string, Encoding, *lineError) {
 			return "", enc, &lineError{0, fmt.Sprintf("the file is not valid %s: %v", enc, err), fmt.Sprintf("文件不是有效的 %s 编码：%v", enc, err)}
 		}
 		return string(out), enc, nil
-	case utf8.Valid(b):
+	}
+	// Some tools pad a file with NUL bytes: not text.
+	b = bytes.TrimRight(b, "\x00")
+	if utf8.Valid(b) {
 		return string(b), UTF8, nil
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
@@ -176,6 +179,14 @@ func (u *unencodable) en() string {
 
 func (u *unencodable) zh() string {
 	return fmt.Sprintf("字符“%c”（U+%04X）无法用 %s 编码写出：请改用 GB18030 或 UTF-8 编码", u.r, u.r, u.enc)
+}
+
+// utf16Zeros: UTF-16 text of this format is mostly ASCII digits and commas,
+// so about half its bytes are zero; a stray NUL (padding) in UTF-8 or GBK
+// text is not enough.
+func utf16Zeros(b []byte) bool {
+	n := min(len(b), 8192)
+	return bytes.Count(b[:n], []byte{0})*5 >= n
 }
 
 // bigEndianZeros: in UTF-16BE text the zero bytes of ASCII characters come

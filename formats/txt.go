@@ -394,13 +394,16 @@ func dropTerminator(s string) string {
 }
 
 func (rd *reader) parse(text string) {
-	lines := strings.Split(text, "\n")
+	// CRLF, LF, or CR alone (old Mac tools): every one ends a line.
+	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n"), "\n")
 	var sec *TXTSection
 	var cur *rawParcel
 	stray := false
 	for i, raw := range lines {
 		n := i + 1
-		s := strings.TrimSpace(strings.TrimSuffix(raw, "\r"))
+		// A byte-order mark inside the file (files joined together) is no
+		// part of the line.
+		s := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(raw), "\ufeff"))
 		if s == "" {
 			continue
 		}

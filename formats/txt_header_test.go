@@ -177,3 +177,25 @@ func TestReadTXTLenientHeaderAndArea(t *testing.T) {
 		}
 	}
 }
+
+// Line ends CR alone, NUL padding and a byte-order mark inside the file
+// (files joined together) left no parcels.
+func TestReadTXTLineEndsAndPadding(t *testing.T) {
+	base := head40 + "5,6.0000,A,名称,面,,工业用地,0601,@\n" + square
+	for _, c := range []struct {
+		name string
+		b    []byte
+		enc  Encoding
+		line int
+	}{
+		{"NUL padding", []byte(base + "\x00\x00\x00\x00"), UTF8, 6},
+		{"CR only", []byte(strings.ReplaceAll(base, "\n", "\r")), UTF8, 6},
+		{"mixed CRLF, LF, blank lines", []byte(strings.Replace(strings.ReplaceAll(base, "\n", "\r\n"), "\r\n", "\n\n", 5)), UTF8, 11},
+		{"BOM inside", []byte("\ufeff" + strings.Replace(base, "[地块坐标]", "\ufeff[地块坐标]", 1)), UTF8BOM, 6},
+	} {
+		f, err := ReadTXT(bytes.NewReader(c.b), TXTOptions{})
+		if err != nil || f.Encoding != c.enc || len(f.Parcels) != 1 || f.Parcels[0].AreaM2 != 60000 || f.Parcels[0].Line != c.line {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}

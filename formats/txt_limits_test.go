@@ -98,3 +98,26 @@ func TestReadTXTPathologicalTime(t *testing.T) {
 		}
 	})
 }
+
+// A parcel of more than maxPoints rows is refused; the rows past the limit
+// are counted, not kept (a 24 MB single-ring file allocated 823 MB).
+func TestReadTXTTooManyPoints(t *testing.T) {
+	src := head40 + "0,0,A,a,面,,,,@\n" + circleRing(maxPoints+10, 1, 20000, true)
+	_, err := readTimed(t, "too many points", src, time.Second)
+	es := asErrors(t, err)
+	if len(es) != 1 || es[0].Problems[0].Code != CodeTooManyPoints || !strings.Contains(es[0].Message, "more than 50000 coordinate rows (from line 50007 on they are not read)") ||
+		!strings.Contains(es[0].MessageZH, "坐标行超过 50000 个（自第 50007 行起未读取）") {
+		t.Fatalf("%v", es)
+	}
+}
+
+// Rings that are not exact copies but run along each other (a ring written
+// again 0.1 µm off) fall to the nesting budget or the overlap check, fast.
+func TestReadTXTNearCopiesFast(t *testing.T) {
+	again := strings.ReplaceAll(circleRing(20000, 2, 500, true), "\n", "0001\n")
+	_, err := readTimed(t, "near copy", head40+"0,0,A,a,面,,,,@\n"+circleRing(20000, 1, 500, false)+again, 2*time.Second)
+	es := asErrors(t, err)
+	if c := problemCodes(es); len(es) != 1 || c[CodeTooComplex]+c["polygons_overlap"] != 1 {
+		t.Fatalf("%v", c)
+	}
+}
