@@ -121,3 +121,29 @@ func TestReadTXTNearCopiesFast(t *testing.T) {
 		t.Fatalf("%v", c)
 	}
 }
+
+// holesFile is one parcel: a circular shell of n points with holes small
+// squares on a grid inside it.
+func holesFile(n, holes int) string {
+	var b strings.Builder
+	b.WriteString(head40 + "0,0,A,a,面,,,,@\n" + circleRing(n, 1, 3000, true))
+	for i := 0; i < holes; i++ {
+		x, y := 3193000-1800+float64(i/60)*60, 40607000-1800+float64(i%60)*60
+		fmt.Fprintf(&b, "H1,%d,%.3f,%.3f\nH2,%d,%.3f,%.3f\nH3,%d,%.3f,%.3f\nH1,%d,%.3f,%.3f\n", i+2, x, y, i+2, x+10, y, i+2, x+10, y+10, i+2, x, y)
+	}
+	return b.String()
+}
+
+// geo checks every hole against its shell with a sweep over both: holes ×
+// shell points is bounded (3000 holes in a 2000-point shell took 1.35 s).
+func TestReadTXTManyHolesBounded(t *testing.T) {
+	f, err := readTimed(t, "3990 holes in 500 points", holesFile(500, 3990), time.Second)
+	if err != nil || len(f.Parcels[0].Plane[0]) != 3991 {
+		t.Fatalf("%v", err)
+	}
+	_, err = readTimed(t, "3000 holes in 2000 points", holesFile(2000, 3000), time.Second)
+	es := asErrors(t, err)
+	if c := problemCodes(es); c[CodeTooComplex] != 1 || !strings.Contains(es[0].Message, "holes × shell points = 6003000, more than 2000000") {
+		t.Fatalf("%v", es)
+	}
+}
