@@ -123,6 +123,21 @@ func TestWriteTXTRefusals(t *testing.T) {
 	}
 }
 
+// A header value GBK cannot hold is a bilingual file-level error naming the
+// character.
+func TestWriteTXTHeaderGBK(t *testing.T) {
+	f, err := rd(t, head40+"5,6.0000,A,a,面,,工业用地,0601,@\n"+square)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = WriteTXT(&bytes.Buffer{}, f.DomainParcels(), TXTWriteOptions{Zone: linhai, Encoding: GBK, Producer: "𠮷测绘"})
+	var pe *parcels.Error
+	if !errors.As(err, &pe) || pe.Code != parcels.EINVALID || pe.Feature != "" || !strings.Contains(pe.Message, "the file header (数据产生单位 or 数据产生日期): character '𠮷' (U+20BB7)") ||
+		!strings.Contains(pe.MessageZH, "文件头（数据产生单位或数据产生日期）：字符“𠮷”（U+20BB7）无法用 GBK 编码写出") {
+		t.Errorf("%v", err)
+	}
+}
+
 // A vertex less than 1 mm from the previous one was written as a second
 // row with the same coordinates, which read back as repeated_point.
 func TestWriteTXTSubMillimetreVertices(t *testing.T) {

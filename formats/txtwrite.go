@@ -39,8 +39,15 @@ type TXTWriteOptions struct {
 // cadastral surveys number boundary points. ReadTXT reads it back to the
 // same geometry within 0.5 mm and the same areas.
 //
-// A parcel whose geometry is empty or not in the zone's range is an EINVALID
-// error naming it; nothing is written then.
+// Vertices closer than 1 mm (the written precision) are merged, so the file
+// reads back without repeated-point warnings. Fields are written as they
+// are: 地块名称 may contain commas (ReadTXT rebuilds it from the fixed
+// fields around it, with a name_commas warning); what the file cannot hold
+// is refused, never changed silently (see checkFields).
+//
+// A parcel whose geometry is empty or not in the zone's range, or with a
+// field the file cannot hold, is a bilingual EINVALID error naming it;
+// nothing is written then.
 func WriteTXT(w io.Writer, ps []parcels.Parcel, opts TXTWriteOptions) error {
 	z := opts.Zone
 	if !z.Valid() {
