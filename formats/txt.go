@@ -347,11 +347,14 @@ func splitFields(s string, min int) (fs []string, spans [][2]int) {
 		seps = ",，"
 	}
 	start := 0
-	for i, r := range s {
-		if strings.ContainsRune(seps, r) {
-			spans = append(spans, [2]int{start, i})
-			start = i + len(string(r))
+	for {
+		i := strings.IndexAny(s[start:], seps)
+		if i < 0 {
+			break
 		}
+		_, w := utf8.DecodeRuneInString(s[start+i:])
+		spans = append(spans, [2]int{start, start + i})
+		start += i + w
 	}
 	spans = append(spans, [2]int{start, len(s)})
 	for _, sp := range spans {
