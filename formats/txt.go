@@ -166,6 +166,9 @@ type rawParcel struct {
 	// areaBad: 地块面积 could not be read (already warned about).
 	areaUnit string
 	areaBad  bool
+	// layout: the parcel line had enough fields for a layout; zhejiang: it
+	// was read as the Zhejiang variant.
+	layout, zhejiang bool
 }
 
 // problem is a rejected-feature finding before it becomes a parcels.Error.
@@ -250,6 +253,7 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 	}
 	rd := reader{f: f, opts: opts}
 	rd.parse(text)
+	rd.checkLayouts()
 	if len(rd.fatal) == 0 {
 		rd.header()
 	}
@@ -460,6 +464,41 @@ func clip(s string) string {
 	return s
 }
 
+// checkLayouts refuses the parcel lines whose layout differs from the
+// file's: one producer writes one layout, so a Zhejiang line in a standard
+// file is a standard line whose 地块编号 happens to be 9 digits and whose
+// name has commas, and a standard line in a Zhejiang file lacks its
+// township code. The majority decides (the standard layout on a tie).
+func (rd *reader) checkLayouts() {
+	var zj, std []*rawParcel
+	for i := range rd.parcels {
+		switch rp := &rd.parcels[i]; {
+		case !rp.layout:
+		case rp.zhejiang:
+			zj = append(zj, rp)
+		default:
+			std = append(std, rp)
+		}
+	}
+	if len(zj) == 0 || len(std) == 0 {
+		return
+	}
+	if len(zj) > len(std) {
+		for _, rp := range std {
+			rp.fail(CodeBadLine,
+				fmt.Sprintf("the other parcel lines use the Zhejiang layout with a 9-digit 乡镇代码 after 地块面积 (e.g. line %d), this one does not (%q there): add the township code, or correct the line", zj[0].p.Line, rp.p.Code),
+				fmt.Sprintf("其他地块行为浙江报省部标格式，地块面积之后为 9 位乡镇代码（如第 %d 行），该行不是（该处为“%s”）：请补上乡镇代码或修正该行", zj[0].p.Line, rp.p.Code))
+		}
+		return
+	}
+	for _, rp := range zj {
+		rp.p.Code = rp.p.TownshipCode // in a standard line that field is 地块编号: label it so
+		rp.fail(CodeBadLine,
+			fmt.Sprintf("the other parcel lines use the standard layout (e.g. line %d), but this one has %s after 地块面积, a 9-digit number, and enough fields to be read as the Zhejiang variant: if %s is the 地块编号 and the name contains commas, write those commas as ，", std[0].p.Line, rp.p.TownshipCode, rp.p.TownshipCode),
+			fmt.Sprintf("其他地块行为标准格式（如第 %d 行），但该行地块面积之后为 9 位数字 %s，且字段数足以按浙江报省部标格式读取：如果 %s 是地块编号且名称中含有逗号，请把这些逗号写作“，”", std[0].p.Line, rp.p.TownshipCode, rp.p.TownshipCode))
+	}
+}
+
 // sectionName recognises "[name]" with ASCII or full-width brackets.
 func sectionName(s string) (string, bool) {
 	for _, b := range [][2]string{{"[", "]"}, {"【", "】"}, {"［", "］"}} {
@@ -509,11 +548,13 @@ func (rd *reader) parcelLine(rp *rawParcel, n int, s string) {
 	lead := 3 // 界址点数, 地块面积, 地块编号
 	if len(fs) >= 10 && isTownshipCode(fs[2]) {
 		lead = 5 // Zhejiang "报省部标": township code and village before 地块编号
+		rp.zhejiang = true
 		p.TownshipCode, p.Village = fs[2], fs[3]
 	}
 	if len(fs) > lead-1 {
 		p.Code = fs[lead-1]
 	}
+	rp.layout = len(fs) >= 8
 	if len(fs) < 8 {
 		rp.fail(CodeBadLine,
 			fmt.Sprintf("the parcel line has %d fields; it needs 8 (界址点数,地块面积,地块编号,地块名称,记录图形属性,图幅号,地块用途,地类编码,@) or 10 in the Zhejiang variant (a 9-digit 乡镇代码 and 村名 before 地块编号)", len(fs)),

@@ -44,6 +44,30 @@ func TestReadTXTNameWithCommas(t *testing.T) {
 	}
 }
 
+// One producer writes one layout: a line read as Zhejiang in a standard
+// file (a 9-digit 地块编号 and a name with commas) and a standard line in a
+// Zhejiang file (no township code) are refused, labelled by 地块编号.
+func TestReadTXTMixedLayouts(t *testing.T) {
+	sq2 := strings.ReplaceAll(square, "31932", "31934")
+	src := head40 + "5,6.0000,A,a,面,,工业用地,0601,@\n" + square +
+		"5,6.0000,330100123,甲,乙,丙,面,,工业用地,0601,@\n" + sq2
+	f, err := rd(t, src)
+	es := asErrors(t, err)
+	if len(es) != 1 || es[0].Feature != "330100123" || !strings.Contains(es[0].Message, "parcel 330100123 (line 12)") ||
+		!strings.Contains(es[0].Message, "the other parcel lines use the standard layout (e.g. line 6)") ||
+		!strings.Contains(es[0].MessageZH, "其他地块行为标准格式（如第 6 行）") || len(f.Parcels) != 1 {
+		t.Errorf("%v", es)
+	}
+	src = head40 + "5,6.0000,331082001,某村,A,a,面,,工业用地,0601,@\n" + square +
+		"5,6.0000,331082001,某村,B,b,面,,工业用地,0601,@\n" + sq2 +
+		"5,6.0000,,某村,C,c,面,,工业用地,0601,@\n" + strings.ReplaceAll(square, "31932", "31936")
+	_, err = rd(t, src)
+	es = asErrors(t, err)
+	if len(es) != 1 || !strings.Contains(es[0].Message, "line 18") || !strings.Contains(es[0].Message, "Zhejiang layout with a 9-digit 乡镇代码 after 地块面积 (e.g. line 6)") {
+		t.Errorf("%v", es)
+	}
+}
+
 // A line whose extra field is not in the name (记录图形属性 would not be 面)
 // is refused, labelled by its 地块编号, rather than misread.
 func TestReadTXTExtraFieldRefused(t *testing.T) {
