@@ -273,8 +273,18 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 	}
 	var errs Errors
 	seen := map[string]int{}
+	rd.pool = filePool
+	skipped, firstSkipped := 0, 0
 	for i := range rd.parcels {
 		rp := &rd.parcels[i]
+		if len(rp.probs) == 0 && rd.pool.spent() {
+			// The file's budget for superlinear checks is spent: the rest
+			// is not checked, and the file is refused as a whole below.
+			if skipped++; skipped == 1 {
+				firstSkipped = rp.p.Line
+			}
+			continue
+		}
 		if len(rp.probs) == 0 {
 			rd.build(rp)
 		}
@@ -298,6 +308,11 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 		errs = append(errs[:MaxErrors:MaxErrors], fileError(
 			fmt.Sprintf("%d more parcels are rejected and not listed: correct the ones above and import again", more),
 			fmt.Sprintf("另有 %d 个地块不能导入，未逐一列出：请先修正以上问题后重新导入", more)))
+	}
+	if skipped > 0 {
+		errs = append(errs, fileError(
+			fmt.Sprintf("the file's parcels have so many overlapping rings, holes or parts that checking all of them would take too long: %d parcels from line %d on were not checked; split the file into smaller ones", skipped, firstSkipped),
+			fmt.Sprintf("文件中地块的圈、内环或部件相互重叠过多，全部检查耗时过长：自第 %d 行起的 %d 个地块未检查；请把文件拆分为较小的文件", firstSkipped, skipped)))
 	}
 	if len(rd.parcels) == 0 {
 		errs = append(errs, fileError("the file has no parcels: a [地块坐标] section with parcel lines (ending in @) and coordinate rows is required",
@@ -337,6 +352,7 @@ type reader struct {
 	parcels []rawParcel
 	fatal   []*parcels.Error
 	coords  bool // inside [地块坐标]
+	pool    workPool
 }
 
 // splitFields splits on ASCII commas, and on Chinese commas too when the

@@ -147,3 +147,40 @@ func TestReadTXTManyHolesBounded(t *testing.T) {
 		t.Fatalf("%v", es)
 	}
 }
+
+// fan is a parcel of n triangles meeting at one point: valid, but every
+// pair of parts touches, so each pair costs a topological relate.
+func fan(code string, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "0,0,%s,a,面,,,,@\n", code)
+	for i := 0; i < n; i++ {
+		a1, a2 := 2*math.Pi*float64(2*i)/float64(2*n), 2*math.Pi*float64(2*i+1)/float64(2*n)
+		fmt.Fprintf(&b, "J1,%d,3193000.000,40607000.000\nJ2,%d,%.3f,%.3f\nJ3,%d,%.3f,%.3f\nJ1,%d,3193000.000,40607000.000\n",
+			i+1, i+1, 3193000+1000*math.Sin(a1), 40607000+1000*math.Cos(a1), i+1, 3193000+1000*math.Sin(a2), 40607000+1000*math.Cos(a2), i+1)
+	}
+	return b.String()
+}
+
+// Parcels each just under the per-parcel limits would add up over a 64 MiB
+// file (a 200-triangle fan is 23 KB and takes 0.4 s): the file has a budget
+// for such checks, and the parcels past it are counted in one file error.
+func TestReadTXTFileBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(head40)
+	for i := 0; i < 40; i++ {
+		b.WriteString(fan(fmt.Sprintf("F%d", i), 200))
+	}
+	f, err := readTimed(t, "40 fans", b.String(), 3*time.Second)
+	es := asErrors(t, err)
+	last := es[len(es)-1]
+	// 19 900 pairs each, 50 000 for the file: the third spends it.
+	if len(f.Parcels) != 3 || len(es) != 1 || last.Feature != "" || !strings.Contains(last.Message, "37 parcels from line 2409 on were not checked") ||
+		!strings.Contains(last.MessageZH, "自第 2409 行起的 37 个地块未检查") {
+		t.Fatalf("%d parcels read, %v", len(f.Parcels), es)
+	}
+	// One such parcel alone is read.
+	f, err = readTimed(t, "one fan", head40+fan("F", 200), time.Second)
+	if err != nil || len(f.Parcels[0].Plane) != 200 {
+		t.Fatalf("%v", err)
+	}
+}

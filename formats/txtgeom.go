@@ -149,6 +149,8 @@ func (rd *reader) build(rp *rawParcel) {
 			}
 		}
 	}
+	// What nesting spent beyond a few tests per row is charged to the file.
+	rd.pool.nest -= max(0, nestBudget-budget-4*len(rp.rows))
 	if budget < 0 {
 		rp.fail(CodeTooComplex,
 			fmt.Sprintf("deciding which of the parcel's %d rings lies inside which would take too long (more than %d point-against-edge tests): rings written twice with small changes, rings sharing long stretches of boundary, or very many rings inside a ring of very many points; correct or split the parcel", n, nestBudget),
@@ -183,7 +185,8 @@ func (rd *reader) build(rp *rawParcel) {
 	// of one polygon against each other) are limited: each overlapping pair
 	// costs a topological relate. Concentric rings, the worst real-looking
 	// case, make 19 900 pairs at 400 rings.
-	if pairs := siblingPairs(rings, polys); pairs > maxPairs {
+	pairs := siblingPairs(rings, polys)
+	if pairs > maxPairs {
 		rp.fail(CodeTooComplex,
 			fmt.Sprintf("the parcel has more than %d pairs of parts or holes whose extents overlap: checking them would take too long; rings that overlap this much are almost certainly wrong: check the 圈号 and coordinates, or split the parcel", maxPairs),
 			fmt.Sprintf("该地块中范围相互重叠的部件或内环超过 %d 对，检查耗时过长；如此大量的重叠几乎可以肯定是数据错误：请检查圈号和坐标，或拆分地块", maxPairs))
@@ -202,6 +205,8 @@ func (rd *reader) build(rp *rawParcel) {
 			fmt.Sprintf("该地块的内环数量与外环界址点数过多，无法在合理时间内检查（内环数 × 外环界址点数 = %d，超过 %d，例如 1000 个内环位于 2000 个界址点的外环中）：请拆分地块", holeWork, maxHoleWork))
 		return
 	}
+	rd.pool.pairs -= pairs
+	rd.pool.holes -= max(0, holeWork-4*len(rp.rows))
 	// With one ring there is nothing more to find than the ring check did.
 	var assembled []geo.Problem
 	if n > 1 {
@@ -293,6 +298,16 @@ func contains(a, b *ring, aFirst bool, budget *int) bool {
 	}
 	return aFirst && (a.area > 0) != (b.area > 0)
 }
+
+// workPool is what is left of the file's budget for the checks that grow
+// faster than the file (see the limits below): without it a 64 MiB file of
+// parcels each just under the limits would take minutes. Each is about
+// twice one parcel's limit; ordinary parcels charge nothing.
+type workPool struct{ nest, pairs, holes int }
+
+var filePool = workPool{nest: 2 * nestBudget, pairs: 2 * maxPairs, holes: 2 * maxHoleWork}
+
+func (w workPool) spent() bool { return w.nest < 0 || w.pairs < 0 || w.holes < 0 }
 
 const (
 	// nestBudget bounds the point-against-edge tests of nesting per parcel
