@@ -288,6 +288,7 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 		if len(rp.probs) == 0 {
 			rd.build(rp)
 		}
+		rp.rows = nil // not needed once built: lets a large file's rows go
 		if c := rp.p.Code; c != "" {
 			if first, dup := seen[c]; dup {
 				rp.fail(CodeDuplicateID,
