@@ -169,6 +169,7 @@ type rawParcel struct {
 	// layout: the parcel line had enough fields for a layout; zhejiang: it
 	// was read as the Zhejiang variant.
 	layout, zhejiang bool
+	unchecked        bool // the file's work budget ran out while building it
 }
 
 // problem is a rejected-feature finding before it becomes a parcels.Error.
@@ -289,6 +290,12 @@ func ReadTXT(r io.Reader, opts TXTOptions) (*TXTFile, error) {
 			rd.build(rp)
 		}
 		rp.rows = nil // not needed once built: lets a large file's rows go
+		if rp.unchecked {
+			if skipped++; skipped == 1 {
+				firstSkipped = rp.p.Line
+			}
+			continue
+		}
 		if c := rp.p.Code; c != "" {
 			if first, dup := seen[c]; dup {
 				rp.fail(CodeDuplicateID,

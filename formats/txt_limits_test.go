@@ -184,3 +184,47 @@ func TestReadTXTFileBudget(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// comb is one ring with n long teeth 2 cm apart, running east–west
+// (alongX false) or north–south.
+func comb(n int, alongX bool) string {
+	var b strings.Builder
+	b.WriteString(head40 + "0,0,A,comb,面,,,,@\n")
+	k := 1
+	row := func(across, along float64) {
+		x, y := across, along
+		if alongX {
+			x, y = along, across
+		}
+		fmt.Fprintf(&b, "J%d,1,%.3f,%.3f\n", k, 3193000+x, 40607000+y)
+		k++
+	}
+	row(-1, -10)
+	for i := 0; i < n; i++ {
+		row(float64(2*i)*0.01, 0)
+		row(float64(2*i+1)*0.01, 1000)
+	}
+	row(float64(2*n)*0.01, -10)
+	row(-1, -10)
+	return b.String()
+}
+
+// geo's self-intersection sweep runs along X: a comb whose teeth run
+// north–south made it quadratic (48 000 points, 2.9 s). The pairs it would
+// compare are counted first and such a ring is refused; the same comb
+// turned east–west is read.
+func TestReadTXTCombRing(t *testing.T) {
+	f, err := readTimed(t, "east–west comb", comb(24000, false), time.Second)
+	if err != nil || len(f.Parcels[0].Plane[0][0]) != 48003 {
+		t.Fatalf("%v", err)
+	}
+	_, err = readTimed(t, "north–south comb", comb(24000, true), time.Second)
+	es := asErrors(t, err)
+	if c := problemCodes(es); c[CodeTooComplex] != 1 || !strings.Contains(es[0].Message, "ring 1 (lines 7–48009) has so many edges overlapping each other along X") {
+		t.Fatalf("%v", es)
+	}
+	f, err = readTimed(t, "north–south comb, 5000 teeth", comb(5000, true), time.Second)
+	if err != nil || len(f.Parcels) != 1 {
+		t.Fatalf("%v", err)
+	}
+}

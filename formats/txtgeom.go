@@ -25,6 +25,7 @@ type ring struct {
 	box   orb.Bound // of local
 	// keyReversed: ringKey read this ring backwards (for duplicate messages)
 	keyReversed bool
+	sweep       int // edge pairs geo's sweep compares (sweepPairs)
 }
 
 // maxRings bounds the rings of one parcel: nesting compares every pair, and
@@ -103,9 +104,27 @@ func (rd *reader) build(rp *rawParcel) {
 		return
 	}
 	// Each ring on its own: too few points, self-intersections.
+	sweepWork := 0
 	for _, rg := range rings {
 		rg.area = geo.RingPlaneArea(rg.local)
 		rg.box = rg.local.Bound()
+		// geo finds self-intersections with a sweep along the first
+		// coordinate (X here): edges that all overlap along X, as in a comb
+		// with long teeth running north–south, make it quadratic (48 000
+		// points took 2.9 s). Count the pairs it would compare first.
+		rg.sweep = sweepPairs(rg.xy)
+		sweepWork += rg.sweep
+		if rg.sweep > maxSweep {
+			en, zh := rp.ringLabel(rg)
+			rp.add(problem{gp: geo.Problem{Code: CodeTooComplex, Ring: rg.num, Vertex: -1, Point: rg.xy[0]},
+				en: fmt.Sprintf("%s has so many edges overlapping each other along X (%d pairs, more than %d; a comb of long north–south teeth) that checking it for self-intersections would take too long: simplify or split the parcel", en, rg.sweep, maxSweep),
+				zh: fmt.Sprintf("%s沿 X 方向相互重叠的边过多（%d 对，超过 %d；如南北向长齿的梳状边界），自相交检查耗时过长：请简化或拆分地块", zh, rg.sweep, maxSweep)})
+			continue
+		}
+		if rd.pool.sweep -= max(0, rg.sweep-8*len(rg.xy)); rd.pool.spent() {
+			rp.unchecked = true // the file is refused as a whole; spend no more
+			return
+		}
 		for _, gp := range geo.Validate(orb.MultiPolygon{{rg.xy}}) {
 			if gp.Code == geo.CodeWrongOrientation || gp.Code == geo.CodeRepeatedVertex {
 				continue // orientation is fixed below; repeats were dropped
@@ -185,7 +204,8 @@ func (rd *reader) build(rp *rawParcel) {
 	// of one polygon against each other) are limited: each overlapping pair
 	// costs a topological relate. Concentric rings, the worst real-looking
 	// case, make 19 900 pairs at 400 rings.
-	pairs := siblingPairs(rings, polys)
+	pairs, pairSweep := siblingPairs(rings, polys)
+	sweepWork += pairSweep
 	if pairs > maxPairs {
 		rp.fail(CodeTooComplex,
 			fmt.Sprintf("the parcel has more than %d pairs of parts or holes whose extents overlap: checking them would take too long; rings that overlap this much are almost certainly wrong: check the 圈号 and coordinates, or split the parcel", maxPairs),
@@ -194,10 +214,18 @@ func (rd *reader) build(rp *rawParcel) {
 	}
 	// geo.Validate checks each hole against its shell with a sweep over
 	// both (sorting the shell's edges again for every hole): 3000 holes in
-	// a 2000-vertex shell take 0.9 s. Bound holes × shell vertices.
+	// a 2000-vertex shell take 0.9 s. Bound holes × shell vertices, and the
+	// sweeps' pairs as counted above.
 	holeWork := 0
 	for _, pr := range polys {
 		holeWork += (len(pr) - 1) * len(rings[pr[0]].local)
+		sweepWork += (len(pr) - 1) * rings[pr[0]].sweep
+	}
+	if sweepWork > maxSweep {
+		rp.fail(CodeTooComplex,
+			fmt.Sprintf("checking the parcel's rings against each other would compare too many pairs of edges (%d, more than %d: holes in a shell whose edges overlap each other along X, like a comb): simplify or split the parcel", sweepWork, maxSweep),
+			fmt.Sprintf("检查该地块各圈之间的关系需要比较的边对过多（%d，超过 %d：内环所在外环的边沿 X 方向大量重叠，如梳状）：请简化或拆分地块", sweepWork, maxSweep))
+		return
 	}
 	if holeWork > maxHoleWork {
 		rp.fail(CodeTooComplex,
@@ -207,6 +235,7 @@ func (rd *reader) build(rp *rawParcel) {
 	}
 	rd.pool.pairs -= pairs
 	rd.pool.holes -= max(0, holeWork-4*len(rp.rows))
+	rd.pool.sweep -= max(0, sweepWork-8*len(rp.rows))
 	// With one ring there is nothing more to find than the ring check did.
 	var assembled []geo.Problem
 	if n > 1 {
@@ -303,11 +332,34 @@ func contains(a, b *ring, aFirst bool, budget *int) bool {
 // faster than the file (see the limits below): without it a 64 MiB file of
 // parcels each just under the limits would take minutes. Each is about
 // twice one parcel's limit; ordinary parcels charge nothing.
-type workPool struct{ nest, pairs, holes int }
+type workPool struct{ nest, pairs, holes, sweep int }
 
-var filePool = workPool{nest: 2 * nestBudget, pairs: 2 * maxPairs, holes: 2 * maxHoleWork}
+var filePool = workPool{nest: 2 * nestBudget, pairs: 2 * maxPairs, holes: 2 * maxHoleWork, sweep: 2 * maxSweep}
 
-func (w workPool) spent() bool { return w.nest < 0 || w.pairs < 0 || w.holes < 0 }
+func (w workPool) spent() bool { return w.nest < 0 || w.pairs < 0 || w.holes < 0 || w.sweep < 0 }
+
+// sweepPairs counts the pairs of edges of a closed ring whose extents along
+// the first coordinate overlap: what geo's sort-by-minX sweep compares.
+func sweepPairs(r orb.Ring) int {
+	n := len(r) - 1
+	if n < 64 {
+		return n * n / 2 // small: not worth counting
+	}
+	type span struct{ lo, hi float64 }
+	ss := make([]span, n)
+	for k := 0; k < n; k++ {
+		a, b := r[k][0], r[k+1][0]
+		ss[k] = span{min(a, b), max(a, b)}
+	}
+	sort.Slice(ss, func(i, j int) bool { return ss[i].lo < ss[j].lo })
+	total := 0
+	for i, sp := range ss {
+		// edges after i in the order that start no further than i ends
+		j := sort.Search(n, func(k int) bool { return ss[k].lo > sp.hi })
+		total += max(0, j-i-1)
+	}
+	return total
+}
 
 const (
 	// nestBudget bounds the point-against-edge tests of nesting per parcel
@@ -319,12 +371,16 @@ const (
 	maxPairs = 25_000
 	// maxHoleWork bounds holes × shell vertices (see build).
 	maxHoleWork = 2_000_000
+	// maxSweep bounds the pairs of edges geo's sweeps compare (~0.25 s).
+	maxSweep = 100_000_000
 )
 
 // siblingPairs counts the pairs of rings that geo.Validate compares: shells
-// of different polygons, and holes of one polygon, whose extents meet. It
-// stops counting past maxPairs.
-func siblingPairs(rings []*ring, polys [][]int) int {
+// of different polygons, and holes of one polygon, whose extents meet, and
+// the edge pairs of the sweeps over them (ring.sweep of both). It stops
+// counting past maxPairs.
+func siblingPairs(rings []*ring, polys [][]int) (int, int) {
+	sweep := 0
 	count := func(idx []int, total int) int {
 		sort.Slice(idx, func(a, b int) bool { return rings[idx[a]].box.Min[0] < rings[idx[b]].box.Min[0] })
 		for x, i := range idx {
@@ -333,6 +389,7 @@ func siblingPairs(rings []*ring, polys [][]int) int {
 					break
 				}
 				if rings[i].box.Intersects(rings[j].box) {
+					sweep += rings[i].sweep + rings[j].sweep
 					if total++; total > maxPairs {
 						return total
 					}
@@ -352,7 +409,7 @@ func siblingPairs(rings []*ring, polys [][]int) int {
 		}
 		total = count(append([]int(nil), pr[1:]...), total)
 	}
-	return total
+	return total, sweep
 }
 
 // duplicateRings refuses a ring that repeats an earlier one: the same
