@@ -154,19 +154,38 @@ func (rd *reader) build(rp *rawParcel) {
 	}
 	sort.Slice(byWest, func(a, b int) bool { return rings[byWest[a]].box.Min[0] < rings[byWest[b]].box.Min[0] })
 	budget := nestBudget
-	for i := range rings {
+	for i := range parent {
 		parent[i] = -1
-		for _, j := range byWest {
-			if rings[j].box.Min[0] > rings[i].box.Min[0] {
-				break // sorted: no later ring reaches this far west
+	}
+	// Sweep west to east: a ring's containers start no further east and
+	// end no further west than it, so they are among the rings whose
+	// extent spans its west edge (5000 disjoint rings compared every pair).
+	var active []int
+	for g := 0; g < n; {
+		x := rings[byWest[g]].box.Min[0]
+		h := g
+		for h < n && rings[byWest[h]].box.Min[0] == x {
+			h++
+		}
+		k := 0
+		for _, j := range active {
+			if rings[j].box.Max[0] >= x {
+				active[k] = j
+				k++
 			}
-			if i != j && contains(rings[j], rings[i], j < i, &budget) {
-				depth[i]++
-				if parent[i] < 0 || math.Abs(rings[j].area) < math.Abs(rings[parent[i]].area) {
-					parent[i] = j
+		}
+		active = append(active[:k], byWest[g:h]...)
+		for _, i := range byWest[g:h] {
+			for _, j := range active {
+				if i != j && contains(rings[j], rings[i], j < i, &budget) {
+					depth[i]++
+					if parent[i] < 0 || math.Abs(rings[j].area) < math.Abs(rings[parent[i]].area) {
+						parent[i] = j
+					}
 				}
 			}
 		}
+		g = h
 	}
 	// What nesting spent beyond a few tests per row is charged to the file.
 	rd.pool.nest -= max(0, nestBudget-budget-4*len(rp.rows))

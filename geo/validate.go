@@ -431,48 +431,69 @@ func validateParts(g orb.MultiPolygon, ok []bool) []Problem {
 		}
 		return segs[x]
 	}
-	var buf []sweepSeg
-	for x := 0; x < len(parts) && len(probs) < maxPartProblems; x++ {
-		for y := x + 1; y < len(parts) && len(probs) < maxPartProblems; y++ {
-			a, b := parts[x], parts[y]
-			if !a.b.Intersects(b.b) {
-				continue
+	// The pairs whose bounds meet, found by a sweep along x (comparing
+	// every pair of 5000 disjoint parts took 0.3 s), then taken in the
+	// order of the parts so that problems come out as before.
+	west := make([]int, len(parts))
+	for k := range west {
+		west[k] = k
+	}
+	sort.Slice(west, func(i, j int) bool { return parts[west[i]].b.Min[0] < parts[west[j]].b.Min[0] })
+	var pairs [][2]int
+	for k, x := range west {
+		for _, y := range west[k+1:] {
+			if parts[y].b.Min[0] > parts[x].b.Max[0] {
+				break
 			}
-			var meet bool
-			meet, buf = boundariesMeet(partSegs(x), partSegs(y), buf, orb.Bound{
-				Min: orb.Point{math.Max(a.b.Min[0], b.b.Min[0]), math.Max(a.b.Min[1], b.b.Min[1])},
-				Max: orb.Point{math.Min(a.b.Max[0], b.b.Max[0]), math.Min(a.b.Max[1], b.b.Max[1])}})
-			if !meet && !ringInsidePolygon(g[b.i], g[a.i]) && !ringInsidePolygon(g[a.i], g[b.i]) {
-				continue // disjoint, or one inside a hole of the other
+			if parts[x].b.Intersects(parts[y].b) {
+				pairs = append(pairs, [2]int{min(x, y), max(x, y)})
 			}
-			m, err := relate(a.p, b.p)
-			if err != nil || len(m) != 9 {
-				continue
-			}
-			code := ""
-			switch {
-			case m[0] != 'F': // interiors meet
-				code = CodePolygonsOverlap
-			case m[4] == '1': // boundaries share a line
-				code = CodePolygonsShareEdge
-			default:
-				continue
-			}
-			pt := g[b.i][0][0]
-			if q, ok := commonPoint(a.p, b.p); ok {
-				pt = q
-			}
-			en, zh := where(b.i, 0, -1)
-			pr := Problem{Code: code, Polygon: b.i, Vertex: -1, Point: pt}
-			if code == CodePolygonsOverlap {
-				pr.Message = fmt.Sprintf("%s overlaps polygon %d of the same multipolygon (e.g. at (%s)); the parts of a multipolygon must not overlap: merge them into one polygon (union) or correct the boundary", en, a.i+1, fmtPt(pt))
-				pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形重叠（例如在 (%s) 处）；多部件几何的各部分不得重叠：请合并为一个多边形或修正边界", zh, a.i+1, fmtPt(pt))
-			} else {
-				pr.Message = fmt.Sprintf("%s shares an edge with polygon %d of the same multipolygon (e.g. at (%s)); parts may touch only at points: merge the two parts into one polygon", en, a.i+1, fmtPt(pt))
-				pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形共用一条边（例如在 (%s) 处）；各部分只能在点上接触：请把两部分合并为一个多边形", zh, a.i+1, fmtPt(pt))
-			}
-			probs = append(probs, pr)
 		}
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		return pairs[i][0] < pairs[j][0] || pairs[i][0] == pairs[j][0] && pairs[i][1] < pairs[j][1]
+	})
+	var buf []sweepSeg
+	for _, xy := range pairs {
+		if len(probs) >= maxPartProblems {
+			break
+		}
+		x, y := xy[0], xy[1]
+		a, b := parts[x], parts[y]
+		var meet bool
+		meet, buf = boundariesMeet(partSegs(x), partSegs(y), buf, orb.Bound{
+			Min: orb.Point{math.Max(a.b.Min[0], b.b.Min[0]), math.Max(a.b.Min[1], b.b.Min[1])},
+			Max: orb.Point{math.Min(a.b.Max[0], b.b.Max[0]), math.Min(a.b.Max[1], b.b.Max[1])}})
+		if !meet && !ringInsidePolygon(g[b.i], g[a.i]) && !ringInsidePolygon(g[a.i], g[b.i]) {
+			continue // disjoint, or one inside a hole of the other
+		}
+		m, err := relate(a.p, b.p)
+		if err != nil || len(m) != 9 {
+			continue
+		}
+		code := ""
+		switch {
+		case m[0] != 'F': // interiors meet
+			code = CodePolygonsOverlap
+		case m[4] == '1': // boundaries share a line
+			code = CodePolygonsShareEdge
+		default:
+			continue
+		}
+		pt := g[b.i][0][0]
+		if q, ok := commonPoint(a.p, b.p); ok {
+			pt = q
+		}
+		en, zh := where(b.i, 0, -1)
+		pr := Problem{Code: code, Polygon: b.i, Vertex: -1, Point: pt}
+		if code == CodePolygonsOverlap {
+			pr.Message = fmt.Sprintf("%s overlaps polygon %d of the same multipolygon (e.g. at (%s)); the parts of a multipolygon must not overlap: merge them into one polygon (union) or correct the boundary", en, a.i+1, fmtPt(pt))
+			pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形重叠（例如在 (%s) 处）；多部件几何的各部分不得重叠：请合并为一个多边形或修正边界", zh, a.i+1, fmtPt(pt))
+		} else {
+			pr.Message = fmt.Sprintf("%s shares an edge with polygon %d of the same multipolygon (e.g. at (%s)); parts may touch only at points: merge the two parts into one polygon", en, a.i+1, fmtPt(pt))
+			pr.MessageZH = fmt.Sprintf("%s与同一多部件几何中的第 %d 个多边形共用一条边（例如在 (%s) 处）；各部分只能在点上接触：请把两部分合并为一个多边形", zh, a.i+1, fmtPt(pt))
+		}
+		probs = append(probs, pr)
 	}
 	return probs
 }

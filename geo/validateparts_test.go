@@ -70,3 +70,24 @@ func TestValidatePartsProblemCap(t *testing.T) {
 		t.Errorf("%d problems, want %d", len(ps), maxPartProblems)
 	}
 }
+
+// 5000 disjoint parts: only the pairs whose bounds meet are looked at
+// (comparing every pair's bounds took 0.3 s); problems keep part order.
+func TestValidateManyDisjointParts(t *testing.T) {
+	var mp orb.MultiPolygon
+	for i := 0; i < 5000; i++ {
+		x, y := float64(i%100)*20, float64(i/100)*20
+		mp = append(mp, orb.Polygon{{{x, y}, {x + 10, y}, {x + 10, y + 10}, {x, y + 10}, {x, y}}})
+	}
+	// Parts 4999 and 10 overlap parts 0 and 3: listed by the later part, in
+	// the order of the earlier one, as the pairwise loop did.
+	mp[4999] = orb.Polygon{{{5, 5}, {15, 5}, {15, 15}, {5, 15}, {5, 5}}}
+	mp[10] = orb.Polygon{{{65, 5}, {75, 5}, {75, 15}, {65, 15}, {65, 5}}}
+	start := time.Now()
+	ps := Validate(mp)
+	d := time.Since(start)
+	t.Logf("5000 parts in %v", d)
+	if len(ps) != 2 || ps[0].Polygon != 4999 || ps[1].Polygon != 10 || ps[0].Code != CodePolygonsOverlap || d > time.Second {
+		t.Errorf("%v in %v", ps, d)
+	}
+}
