@@ -256,6 +256,12 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 	secured := []any{obj{"bearerAuth": []string{}}, obj{}}
 
 	paths := obj{
+		"/": obj{"get": obj{"summary": "The map app (HTML; its data needs the same roles as the API)", "operationId": "getMapApp", "tags": []string{"map"},
+			"responses": obj{"200": obj{"description": "index.html, Cache-Control: no-cache", "content": obj{"text/html": obj{"schema": obj{"type": "string"}}}}}}},
+		"/assets/{asset}": obj{"get": obj{"summary": "A file of the map app under its content-hashed name", "operationId": "getMapAsset", "tags": []string{"map"},
+			"parameters": []any{obj{"name": "asset", "in": "path", "required": true, "schema": obj{"type": "string"}, "example": "maplibre-gl.83a08f3db7.mjs"}},
+			"responses": withProblems(obj{"200": obj{"description": "JavaScript or CSS, Cache-Control: public, max-age=31536000, immutable",
+				"content": obj{"text/javascript": obj{"schema": obj{"type": "string"}}, "text/css": obj{"schema": obj{"type": "string"}}}}}, "404")}},
 		"/healthz": obj{"get": obj{"summary": "The process is alive", "operationId": "healthz", "tags": []string{"operations"},
 			"responses": obj{"200": obj{"description": "alive", "content": jsonContent(obj{"type": "object"})}}}},
 		"/readyz": obj{"get": obj{"summary": "The store is reachable", "operationId": "readyz", "tags": []string{"operations"},
@@ -394,7 +400,7 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 		"servers":           []any{obj{"url": "/"}},
 		"tags": []any{
 			obj{"name": "capabilities"}, obj{"name": "parcels"}, obj{"name": "buildings"}, obj{"name": "zones"},
-			obj{"name": "analysis"}, obj{"name": "tiles"}, obj{"name": "operations"},
+			obj{"name": "analysis"}, obj{"name": "tiles"}, obj{"name": "operations"}, obj{"name": "map"},
 		},
 		"paths": paths,
 		"components": obj{

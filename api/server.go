@@ -16,6 +16,7 @@ import (
 	"landplan/geo"
 	"landplan/parcels"
 	"landplan/tiles"
+	"landplan/web"
 )
 
 // Config configures a Server. Store is required; the rest have defaults.
@@ -69,6 +70,7 @@ type Server struct {
 	openapi []byte
 	ana     analyzer
 	tiles   *tiles.Service
+	app     *web.Handler
 }
 
 // New builds the server and its routes.
@@ -128,6 +130,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.ana = ana
+	if s.app, err = web.New(); err != nil {
+		return nil, errors.New("api.New: the embedded map app is missing (run web/build.sh): " + err.Error())
+	}
 	s.routes()
 	doc, err := s.buildOpenAPI()
 	if err != nil {
@@ -173,6 +178,18 @@ func (s *Server) routes() {
 		middleware.Compress(1, compressTypes...), s.authenticate, middleware.GetHead)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
+
+	// The map app (package web): index.html at /, its content-hashed
+	// files under /assets/ (a flat directory); an unknown asset gets the
+	// API's 404 problem.
+	r.Get("/", s.app.ServeHTTP)
+	r.Get("/assets/{asset}", func(w http.ResponseWriter, r *http.Request) {
+		if !s.app.Has(r.URL.Path) {
+			s.notFound(w, r)
+			return
+		}
+		s.app.ServeHTTP(w, r)
+	})
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)

@@ -57,6 +57,8 @@ var rules = []struct {
 	{pkg: "landplan/postgis", deny: []string{"landplan/gpkg", "landplan/api", "modernc.org/sqlite"}},
 	{pkg: "landplan/gpkg", deny: []string{"landplan/postgis", "landplan/api", "github.com/jackc/pgx"}},
 	{pkg: "landplan/demo", deny: []string{"landplan/postgis", "landplan/gpkg", "landplan/api"}},
+	// web embeds and serves the built front end: the standard library only.
+	{pkg: "landplan/web", allow: []string{}},
 }
 
 func isStd(path string) bool {

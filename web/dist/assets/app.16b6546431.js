@@ -1,0 +1,191 @@
+// app.js: landplan's map. A full-screen MapLibre map on the server's own
+// style (/api/styles/landplan.json), centred on the data (the parcels
+// TileJSON's centre), with a layer switcher, a status legend read from the
+// style, a scale bar, a 中文/English switch and a side panel with the
+// clicked parcel's attributes. Drawing (terra-draw) comes later.
+import * as maplibregl from 'maplibre-gl';
+import { authHeaders, sameOrigin, setToken, token } from './auth.js';
+import { applyI18n, onLangChange, setLang, t } from './i18n.js';
+import { closePanel, showParcel } from './panel.js';
+
+// For the browser test and for debugging from the console.
+const timings = (window.landplanTimings = {});
+
+// The worker has a content-hashed name, so MapLibre cannot guess it.
+maplibregl.setWorkerUrl(import.meta.resolve('maplibre-gl-worker'));
+
+const message = document.getElementById('message');
+const messageText = document.getElementById('message-text');
+const tokenForm = document.getElementById('token-form');
+let messageKey = null; // the shown message, re-rendered on a language switch
+let messageVars = {};
+
+function showMessage(key, vars = {}) {
+  messageKey = key;
+  messageVars = vars;
+  message.hidden = false;
+  message.dataset.kind = key;
+  messageText.textContent = t(key, vars);
+  tokenForm.hidden = key !== 'err.auth' && key !== 'err.forbidden';
+}
+
+onLangChange(() => messageKey && showMessage(messageKey, messageVars));
+
+tokenForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  setToken(document.getElementById('token').value.trim());
+  location.reload();
+});
+
+for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => setLang(b.dataset.lang));
+
+// reportError turns a failed request of ours into a message a person can
+// act on. Requests to other origins (the style's glyph server) are left to
+// the console: without them only Latin label characters are missing.
+function reportError(status, url) {
+  if (url && !sameOrigin(url)) return;
+  if (status === 401) showMessage('err.auth');
+  else if (status === 403) showMessage('err.forbidden');
+  else if (status) showMessage('err.tiles', { status });
+  else showMessage('err.network');
+}
+
+async function tileJSONCenter() {
+  try {
+    const res = await fetch('/api/tiles/parcels.json', { headers: authHeaders() });
+    if (!res.ok) {
+      reportError(res.status);
+      return null;
+    }
+    const tj = await res.json();
+    return Array.isArray(tj.center) && tj.center.length >= 2 ? tj.center : null;
+  } catch {
+    reportError(0);
+    return null;
+  }
+}
+
+// recentre jumps to the first parcel of the feature API; false when there
+// is none or it cannot be read (the error is then shown).
+async function recentre(map) {
+  try {
+    const res = await fetch('/api/collections/parcels/items?limit=1', {
+      headers: { Accept: 'application/geo+json', ...authHeaders() },
+    });
+    if (!res.ok) {
+      reportError(res.status);
+      return false;
+    }
+    const f = (await res.json()).features?.[0];
+    if (!f?.geometry) return false;
+    const b = new maplibregl.LngLatBounds();
+    const walk = (c) => (typeof c[0] === 'number' ? b.extend(c) : c.forEach(walk));
+    walk(f.geometry.coordinates);
+    map.jumpTo({ center: b.getCenter(), zoom: Math.max(map.getZoom(), 15) });
+    return true;
+  } catch {
+    reportError(0);
+    return false;
+  }
+}
+
+// The switcher's layers are the style's sources: every style layer drawn
+// from a source is shown or hidden with it.
+function wireLayerSwitcher(map) {
+  for (const box of document.querySelectorAll('[data-layer]')) {
+    box.addEventListener('change', () => {
+      for (const l of map.getStyle().layers) {
+        if (l.source === box.dataset.layer) map.setLayoutProperty(l.id, 'visibility', box.checked ? 'visible' : 'none');
+      }
+    });
+  }
+}
+
+// The legend is read from the style's parcel fill (a match on status), so
+// it cannot drift from the colours on the map.
+function renderLegend(map) {
+  const legend = document.getElementById('legend');
+  const fill = map.getPaintProperty('parcels-fill', 'fill-color');
+  legend.replaceChildren();
+  if (!Array.isArray(fill) || fill[0] !== 'match') return;
+  for (let i = 2; i + 1 < fill.length; i += 2) {
+    const li = document.createElement('li');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = fill[i + 1];
+    li.append(sw, t(`status.${fill[i]}`));
+    legend.append(li);
+  }
+}
+
+async function start() {
+  applyI18n();
+  const center = await tileJSONCenter();
+  let map;
+  try {
+    map = new maplibregl.Map({
+      container: 'map',
+      style: '/api/styles/landplan.json',
+      ...(center && { center: [center[0], center[1]], zoom: center[2] ?? 14 }),
+      transformRequest: (url) => (token() && sameOrigin(url) ? { url, headers: authHeaders() } : { url }),
+      attributionControl: { compact: true },
+      maxZoom: 20,
+    });
+  } catch (err) {
+    showMessage('err.webgl');
+    console.error(err);
+    return;
+  }
+  window.landplanMap = map;
+  map.addControl(new maplibregl.NavigationControl(), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+
+  map.on('error', (e) => {
+    console.warn('map error', e.error?.status ?? '', e.error?.url ?? '', e.error?.message ?? e);
+    reportError(e.error?.status, e.error?.url);
+  });
+
+  map.once('style.load', () => {
+    // The selected parcel's outline, drawn above everything.
+    map.addLayer({
+      id: 'parcel-selected',
+      type: 'line',
+      source: 'parcels',
+      'source-layer': 'parcels',
+      filter: ['==', ['id'], -1],
+      paint: { 'line-color': '#d7263d', 'line-width': 3 },
+    });
+    wireLayerSwitcher(map);
+    renderLegend(map);
+    onLangChange(() => renderLegend(map));
+  });
+  // The TileJSON centre is the centre of the data's extent, which can fall
+  // between clusters (the demo's two industrial areas): when the first view
+  // shows no parcel, move to the first parcel the feature API lists.
+  map.once('idle', async () => {
+    if (!map.queryRenderedFeatures({ layers: ['parcels-fill'] }).length && (await recentre(map))) {
+      timings.recentred = true;
+      await map.once('idle');
+    }
+    timings.firstIdle = performance.now();
+    document.body.dataset.map = 'idle';
+  });
+
+  map.on('click', 'parcels-fill', (e) => {
+    const f = e.features?.[0];
+    const id = f?.id ?? f?.properties?.id;
+    if (id == null) return;
+    map.setFilter('parcel-selected', ['==', ['id'], id]);
+    showParcel(id);
+  });
+  document.getElementById('panel').addEventListener('parcel-closed', () => map.setFilter('parcel-selected', ['==', ['id'], -1]));
+  map.on('mouseenter', 'parcels-fill', () => (map.getCanvas().style.cursor = 'pointer'));
+  map.on('mouseleave', 'parcels-fill', () => (map.getCanvas().style.cursor = ''));
+  map.on('click', (e) => {
+    if (!map.queryRenderedFeatures(e.point, { layers: ['parcels-fill'] }).length) {
+      closePanel();
+    }
+  });
+}
+
+start();
