@@ -1,0 +1,289 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"landplan/api"
+	"landplan/demo"
+	"landplan/gpkg"
+	"landplan/parcels"
+)
+
+// browserResult is what testdata/browser.mjs saw.
+type browserResult struct {
+	Error        string   `json:"error"`
+	Console      []string `json:"console"`
+	Blocked      []string `json:"blocked"`
+	WallToIdleMs float64  `json:"wallToIdleMs"`
+	LoadToIdleMs float64  `json:"loadToIdleMs"`
+	View         struct {
+		Center []float64 `json:"center"`
+		Zoom   float64   `json:"zoom"`
+		Bounds []float64 `json:"bounds"` // west, south, east, north
+	} `json:"view"`
+	Rendered struct {
+		Parcels   []int64 `json:"parcels"`
+		Buildings int     `json:"buildings"`
+		Zones     int     `json:"zones"`
+	} `json:"rendered"`
+	Scale              string   `json:"scale"`
+	LegendZh           []string `json:"legendZh"`
+	LegendEn           []string `json:"legendEn"`
+	BuildingsAfterHide int      `json:"buildingsAfterHide"`
+	Clicked            struct {
+		ID   int64  `json:"id"`
+		Code string `json:"code"`
+	} `json:"clicked"`
+	PanelZh        panelView `json:"panelZh"`
+	PanelEn        panelView `json:"panelEn"`
+	SelectedFilter []any     `json:"selectedFilter"`
+	LayersTitleEn  string    `json:"layersTitleEn"`
+	NoAnon         struct {
+		Kind      string `json:"kind"`
+		Text      string `json:"text"`
+		TokenForm bool   `json:"tokenForm"`
+	} `json:"noAnon"`
+}
+
+type panelView struct {
+	ID     string            `json:"id"`
+	Title  string            `json:"title"`
+	Labels []string          `json:"labels"`
+	Fields map[string]string `json:"fields"`
+}
+
+// browserTools finds node, chromium and tools/node_modules/puppeteer-core.
+// Without them the test skips, except under CI, where scripts/test installs
+// them and a missing one is a failure.
+func browserTools(t *testing.T) (node, chromium, tools string) {
+	t.Helper()
+	missing := func(what string) {
+		msg := what + " is missing: run scripts/test (apt-get install chromium nodejs; npm ci --prefix tools)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("node")
+	}
+	chromium = os.Getenv("LANDPLAN_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("chromium (" + chromium + ")")
+	}
+	tools, err = filepath.Abs(filepath.Join("..", "tools"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(tools, "node_modules", "puppeteer-core", "package.json")); err != nil {
+		missing("puppeteer-core in tools/node_modules")
+	}
+	return node, chromium, tools
+}
+
+// TestBrowser opens the app in headless chromium (MapLibre on SwiftShader)
+// against the real API over a seeded GeoPackage and checks what a user sees
+// against the store: the parcels drawn in the view, the clicked parcel's
+// code and area in the panel, the English switch, the scale bar, and the
+// message a server without anonymous access gives.
+func TestBrowser(t *testing.T) {
+	node, chromium, tools := browserTools(t)
+	ctx := t.Context()
+	st, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"), gpkg.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := demo.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	viewer, err := api.New(api.Config{Store: st, AnonymousRole: parcels.RoleViewer, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed, err := api.New(api.Config{Store: st, Logger: quiet}) // no anonymous access
+	if err != nil {
+		t.Fatal(err)
+	}
+	// httptest listens on 127.0.0.1; the script aborts every other host.
+	open, locked := httptest.NewServer(viewer), httptest.NewServer(closed)
+	defer open.Close()
+	defer locked.Close()
+
+	shot := filepath.Join(t.TempDir(), "map.png")
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, node, filepath.Join("testdata", "browser.mjs"))
+	cmd.Env = append(os.Environ(), "LANDPLAN_URL="+open.URL, "LANDPLAN_URL_NOANON="+locked.URL,
+		"LANDPLAN_TOOLS="+tools, "LANDPLAN_SCREENSHOT="+shot, "CHROMIUM="+chromium)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+	var res browserResult
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("browser.mjs: %v (%v)\nstdout: %s\nstderr: %s", runErr, err, out, stderr.String())
+	}
+	for _, c := range res.Console {
+		t.Log("console:", c)
+	}
+	if res.Error != "" || runErr != nil {
+		t.Fatalf("browser.mjs: %v: %s\nstderr: %s", runErr, res.Error, stderr.String())
+	}
+	t.Logf("page load to map idle: %.0f ms (navigation start to MapLibre's first idle with parcels in view; %.0f ms wall clock from goto); view %v z%.1f",
+		res.LoadToIdleMs, res.WallToIdleMs, res.View.Center, res.View.Zoom)
+	for _, c := range res.Console {
+		if strings.HasPrefix(c, "pageerror:") {
+			t.Errorf("uncaught error in the page: %s", c)
+		}
+	}
+	for _, b := range res.Blocked {
+		if b != "https://demotiles.maplibre.org" { // the style's glyph server, expected
+			t.Errorf("the page asked for %s, which is not this server", b)
+		}
+	}
+
+	// The parcels drawn are exactly the store's parcels in the view (each
+	// id once, whichever tiles it spans).
+	if len(res.View.Bounds) != 4 {
+		t.Fatalf("view bounds %v", res.View.Bounds)
+	}
+	b := orb.Bound{Min: orb.Point{res.View.Bounds[0], res.View.Bounds[1]}, Max: orb.Point{res.View.Bounds[2], res.View.Bounds[3]}}
+	page, err := st.ListParcels(ctx, parcels.Query{BBox: &b, Limit: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int64
+	for _, p := range page.Items {
+		want = append(want, p.ID)
+	}
+	slices.Sort(want)
+	if len(res.Rendered.Parcels) < 20 {
+		t.Errorf("only %d parcels drawn in the first view", len(res.Rendered.Parcels))
+	}
+	if !slices.Equal(res.Rendered.Parcels, want) {
+		t.Errorf("parcels drawn in view: %d %v\nstore's parcels in the view's bbox: %d %v",
+			len(res.Rendered.Parcels), res.Rendered.Parcels, len(want), want)
+	}
+	if res.Rendered.Buildings == 0 || res.BuildingsAfterHide != 0 {
+		t.Errorf("buildings drawn: %d, after unticking the layer: %d (want some, then none)", res.Rendered.Buildings, res.BuildingsAfterHide)
+	}
+	// MapLibre writes "200\u00a0m": a round number of metres or kilometres.
+	if n, unit, _ := strings.Cut(strings.ReplaceAll(res.Scale, "\u00a0", " "), " "); (unit != "m" && unit != "km") || !isPositive(n) {
+		t.Errorf("scale bar reads %q", res.Scale)
+	}
+	if want := []string{"在用", "低效", "改造中", "闲置"}; !slices.Equal(res.LegendZh, want) {
+		t.Errorf("legend %v, want %v", res.LegendZh, want)
+	}
+	if want := []string{"In use", "Inefficient", "Redeveloping", "Idle"}; !slices.Equal(res.LegendEn, want) {
+		t.Errorf("English legend %v, want %v", res.LegendEn, want)
+	}
+
+	// The panel shows the clicked parcel as the store has it.
+	p, err := st.GetParcel(ctx, res.Clicked.ID)
+	if err != nil {
+		t.Fatalf("clicked parcel %d: %v", res.Clicked.ID, err)
+	}
+	zh := res.PanelZh
+	if zh.ID != strconv.FormatInt(p.ID, 10) || res.Clicked.Code != p.Code {
+		t.Errorf("panel for parcel %q, tile said code %q; store: id %d code %q", zh.ID, res.Clicked.Code, p.ID, p.Code)
+	}
+	if want := []string{"宗地代码", "名称", "状态", "面积", "建筑密度", "容积率"}; !slices.Equal(zh.Labels, want) {
+		t.Errorf("panel labels %v, want %v", zh.Labels, want)
+	}
+	if zh.Fields["code"] != p.Code || zh.Fields["name"] != p.Name {
+		t.Errorf("panel code %q name %q, store %q %q", zh.Fields["code"], zh.Fields["name"], p.Code, p.Name)
+	}
+	statusZh := map[parcels.ParcelStatus]string{"in_use": "在用", "inefficient": "低效", "redeveloping": "改造中", "idle": "闲置"}
+	if zh.Fields["status"] != statusZh[p.Status] {
+		t.Errorf("panel status %q, store %q", zh.Fields["status"], p.Status)
+	}
+	m2, mu, err := parseArea(zh.Fields["area"], "（", " 亩）")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(m2-p.AreaM2) > 0.005 || math.Abs(mu-p.AreaMu) > 0.0005 || math.Abs(mu-m2*15/10000) > 0.002 {
+		t.Errorf("panel area %q: %.2f m² %.3f 亩; store %.4f m² %.4f 亩", zh.Fields["area"], m2, mu, p.AreaM2, p.AreaMu)
+	}
+	if d := fmtPct(p.BuildingDensity); zh.Fields["density"] != d {
+		t.Errorf("panel density %q, store %v (%s)", zh.Fields["density"], p.BuildingDensity, d)
+	}
+	if r := strconv.FormatFloat(p.PlotRatio, 'f', 2, 64); zh.Fields["plotRatio"] != r {
+		t.Errorf("panel plot ratio %q, store %v", zh.Fields["plotRatio"], p.PlotRatio)
+	}
+	if want := []any{"==", []any{"id"}, float64(p.ID)}; !jsonEqual(res.SelectedFilter, want) {
+		t.Errorf("selected outline filter %v, want %v", res.SelectedFilter, want)
+	}
+
+	// English: the same parcel, English labels and units.
+	en := res.PanelEn
+	if want := []string{"Parcel code", "Name", "Status", "Area", "Building density", "Plot ratio"}; !slices.Equal(en.Labels, want) {
+		t.Errorf("English panel labels %v, want %v", en.Labels, want)
+	}
+	if en.Fields["code"] != p.Code || res.LayersTitleEn != "Layers" {
+		t.Errorf("English panel code %q, layers title %q", en.Fields["code"], res.LayersTitleEn)
+	}
+	if m2en, muEn, err := parseArea(en.Fields["area"], " (", " mu)"); err != nil || m2en != m2 || muEn != mu {
+		t.Errorf("English area %q (%v), Chinese %q", en.Fields["area"], err, zh.Fields["area"])
+	}
+
+	if res.NoAnon.Kind != "err.auth" || !strings.Contains(res.NoAnon.Text, "令牌") || !res.NoAnon.TokenForm {
+		t.Errorf("without anonymous access the page says %+v; want the token message and form", res.NoAnon)
+	}
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
+		t.Errorf("screenshot %s: %v (size %d)", shot, err, sizeOf(fi))
+	}
+}
+
+// parseArea reads "21,320.00 m²（31.980 亩）" (open "（", close " 亩）").
+func parseArea(s, open, close string) (m2, mu float64, err error) {
+	a, rest, ok := strings.Cut(s, " m²"+open)
+	if !ok || !strings.HasSuffix(rest, close) {
+		return 0, 0, errors.New("area " + strconv.Quote(s) + " is not \"<m²> m²" + open + "<亩>" + close + "\"")
+	}
+	if m2, err = strconv.ParseFloat(strings.ReplaceAll(a, ",", ""), 64); err != nil {
+		return 0, 0, err
+	}
+	mu, err = strconv.ParseFloat(strings.ReplaceAll(strings.TrimSuffix(rest, close), ",", ""), 64)
+	return m2, mu, err
+}
+
+func isPositive(s string) bool {
+	v, err := strconv.ParseFloat(s, 64)
+	return err == nil && v > 0
+}
+
+func fmtPct(v float64) string { return strconv.FormatFloat(v*100, 'f', 2, 64) + "%" }
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+func sizeOf(fi os.FileInfo) int64 {
+	if fi == nil {
+		return 0
+	}
+	return fi.Size()
+}
