@@ -32,6 +32,7 @@ type browserResult struct {
 	Blocked      []string `json:"blocked"`
 	WallToIdleMs float64  `json:"wallToIdleMs"`
 	LoadToIdleMs float64  `json:"loadToIdleMs"`
+	FirstViewMs  float64  `json:"firstViewMs"`
 	View         struct {
 		Center []float64 `json:"center"`
 		Zoom   float64   `json:"zoom"`
@@ -42,23 +43,27 @@ type browserResult struct {
 		Buildings int     `json:"buildings"`
 		Zones     int     `json:"zones"`
 	} `json:"rendered"`
-	Scale              string   `json:"scale"`
-	LegendZh           []string `json:"legendZh"`
-	LegendEn           []string `json:"legendEn"`
-	BuildingsAfterHide int      `json:"buildingsAfterHide"`
-	Clicked            struct {
-		ID   int64  `json:"id"`
-		Code string `json:"code"`
-	} `json:"clicked"`
-	PanelZh        panelView `json:"panelZh"`
-	PanelEn        panelView `json:"panelEn"`
-	SelectedFilter []any     `json:"selectedFilter"`
-	LayersTitleEn  string    `json:"layersTitleEn"`
-	NoAnon         struct {
+	Scale              string    `json:"scale"`
+	LegendZh           []string  `json:"legendZh"`
+	LegendEn           []string  `json:"legendEn"`
+	BuildingsAfterHide int       `json:"buildingsAfterHide"`
+	Clicked            clicked   `json:"clicked"`
+	Clicked2           clicked   `json:"clicked2"`
+	Panel2             panelView `json:"panel2"`
+	PanelZh            panelView `json:"panelZh"`
+	PanelEn            panelView `json:"panelEn"`
+	SelectedFilter     []any     `json:"selectedFilter"`
+	LayersTitleEn      string    `json:"layersTitleEn"`
+	NoAnon             struct {
 		Kind      string `json:"kind"`
 		Text      string `json:"text"`
 		TokenForm bool   `json:"tokenForm"`
 	} `json:"noAnon"`
+}
+
+type clicked struct {
+	ID   int64  `json:"id"`
+	Code string `json:"code"`
 }
 
 type panelView struct {
@@ -150,8 +155,8 @@ func TestBrowser(t *testing.T) {
 	if res.Error != "" || runErr != nil {
 		t.Fatalf("browser.mjs: %v: %s\nstderr: %s", runErr, res.Error, stderr.String())
 	}
-	t.Logf("page load to map idle: %.0f ms (navigation start to MapLibre's first idle with parcels in view; %.0f ms wall clock from goto); view %v z%.1f",
-		res.LoadToIdleMs, res.WallToIdleMs, res.View.Center, res.View.Zoom)
+	t.Logf("page load to map idle: %.0f ms (navigation start to MapLibre's first idle with parcels in view; %.0f ms wall clock from goto; first idle at the TileJSON centre %.0f ms); view %v z%.1f",
+		res.LoadToIdleMs, res.WallToIdleMs, res.FirstViewMs, res.View.Center, res.View.Zoom)
 	for _, c := range res.Console {
 		if strings.HasPrefix(c, "pageerror:") {
 			t.Errorf("uncaught error in the page: %s", c)
@@ -245,6 +250,18 @@ func TestBrowser(t *testing.T) {
 	}
 	if m2en, muEn, err := parseArea(en.Fields["area"], " (", " mu)"); err != nil || m2en != m2 || muEn != mu {
 		t.Errorf("English area %q (%v), Chinese %q", en.Fields["area"], err, zh.Fields["area"])
+	}
+
+	// A second click replaces the parcel in the (still English) panel.
+	p2, err := st.GetParcel(ctx, res.Clicked2.ID)
+	if err != nil {
+		t.Fatalf("second parcel %d: %v", res.Clicked2.ID, err)
+	}
+	if p2.ID == p.ID || res.Panel2.ID != strconv.FormatInt(p2.ID, 10) || res.Panel2.Fields["code"] != p2.Code || res.Clicked2.Code != p2.Code {
+		t.Errorf("second click: panel %q code %q, tile code %q; store id %d code %q (first %d)", res.Panel2.ID, res.Panel2.Fields["code"], res.Clicked2.Code, p2.ID, p2.Code, p.ID)
+	}
+	if m2, mu, err := parseArea(res.Panel2.Fields["area"], " (", " mu)"); err != nil || math.Abs(m2-p2.AreaM2) > 0.005 || math.Abs(mu-p2.AreaMu) > 0.0005 {
+		t.Errorf("second panel area %q (%v); store %.4f m² %.4f 亩", res.Panel2.Fields["area"], err, p2.AreaM2, p2.AreaMu)
 	}
 
 	if res.NoAnon.Kind != "err.auth" || !strings.Contains(res.NoAnon.Text, "令牌") || !res.NoAnon.TokenForm {

@@ -66,6 +66,7 @@ try {
   result.wallToIdleMs = Date.now() - t0;
   // performance.now() at the first idle event counts from navigation start.
   result.loadToIdleMs = await page.evaluate(() => Math.round(window.landplanTimings.firstIdle));
+  result.firstViewMs = await page.evaluate(() => Math.round(window.landplanTimings.firstView));
 
   result.view = await page.evaluate(() => {
     const m = window.landplanMap;
@@ -94,19 +95,23 @@ try {
   result.buildingsAfterHide = await page.evaluate(
     () => window.landplanMap.queryRenderedFeatures({ layers: ['buildings-fill'] }).length,
   );
-  const target = await page.evaluate(() => {
-    const m = window.landplanMap;
-    const { width, height } = m.getCanvas().getBoundingClientRect();
-    for (let r = 0; r < 300; r += 10) {
-      for (let a = 0; a < 360; a += 30) {
-        const x = width / 2 + r * Math.cos((a * Math.PI) / 180);
-        const y = height / 2 + r * Math.sin((a * Math.PI) / 180);
-        const fs = m.queryRenderedFeatures([x, y], { layers: ['parcels-fill'] });
-        if (fs.length === 1) return { x, y, id: fs[0].id, code: fs[0].properties.code };
+  // findParcel returns a pixel within 300 px of the centre over exactly one
+  // parcel whose id is not skip.
+  const findParcel = (skip) =>
+    page.evaluate((skip) => {
+      const m = window.landplanMap;
+      const { width, height } = m.getCanvas().getBoundingClientRect();
+      for (let r = 0; r < 300; r += 10) {
+        for (let a = 0; a < 360; a += 30) {
+          const x = width / 2 + r * Math.cos((a * Math.PI) / 180);
+          const y = height / 2 + r * Math.sin((a * Math.PI) / 180);
+          const fs = m.queryRenderedFeatures([x, y], { layers: ['parcels-fill'] });
+          if (fs.length === 1 && fs[0].id !== skip) return { x, y, id: fs[0].id, code: fs[0].properties.code };
+        }
       }
-    }
-    return null;
-  });
+      return null;
+    }, skip);
+  const target = await findParcel(null);
   if (!target) throw new Error('no parcel under any pixel near the centre');
   result.clicked = target;
   await page.mouse.click(target.x, target.y);
@@ -125,6 +130,20 @@ try {
   await page.waitForFunction(() => document.documentElement.lang === 'en', { polling: 100 });
   result.panelEn = await panel();
   result.layersTitleEn = await page.$eval('#layers-title', (e) => e.textContent);
+  // A second parcel replaces the first in the panel.
+  const second = await findParcel(target.id);
+  if (!second) throw new Error('no second parcel near the centre');
+  result.clicked2 = second;
+  await page.mouse.click(second.x, second.y);
+  await page.waitForFunction(
+    (id) => {
+      const p = document.getElementById('panel');
+      return p.dataset.parcelId === String(id) && p.dataset.state === 'ready';
+    },
+    { timeout: 20_000, polling: 100 },
+    second.id,
+  );
+  result.panel2 = await panel();
   result.legendEn = await page.$$eval('#legend li', (ls) => ls.map((l) => l.textContent));
   await page.screenshot({ path: env('LANDPLAN_SCREENSHOT') });
   await page.click('button[data-lang="zh"]');
