@@ -54,6 +54,8 @@ type browserResult struct {
 	PanelEn            panelView `json:"panelEn"`
 	SelectedFilter     []any     `json:"selectedFilter"`
 	LayersTitleEn      string    `json:"layersTitleEn"`
+	ZoomInTitleZh      string    `json:"zoomInTitleZh"`
+	ZoomInTitleEn      string    `json:"zoomInTitleEn"`
 	NoAnon             struct {
 		Kind      string `json:"kind"`
 		Text      string `json:"text"`
@@ -244,6 +246,9 @@ func TestBrowser(t *testing.T) {
 	en := res.PanelEn
 	if want := []string{"Parcel code", "Name", "Status", "Area", "Building density", "Plot ratio"}; !slices.Equal(en.Labels, want) {
 		t.Errorf("English panel labels %v, want %v", en.Labels, want)
+	}
+	if res.ZoomInTitleZh != "放大" || res.ZoomInTitleEn != "Zoom in" {
+		t.Errorf("zoom-in button titles %q, %q; want 放大, Zoom in", res.ZoomInTitleZh, res.ZoomInTitleEn)
 	}
 	if en.Fields["code"] != p.Code || res.LayersTitleEn != "Layers" {
 		t.Errorf("English panel code %q, layers title %q", en.Fields["code"], res.LayersTitleEn)

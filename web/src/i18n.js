@@ -25,6 +25,11 @@ const strings = {
     'status.other': '其他',
     mu: '亩',
     parcel: '宗地',
+    map: '地图',
+    'ctl.zoomIn': '放大',
+    'ctl.zoomOut': '缩小',
+    'ctl.compass': '恢复正北方向',
+    'ctl.attrib': '显示或隐藏数据来源',
     loading: '正在加载…',
     'err.auth': '无权查看地图：需要访问令牌（本服务未开放匿名访问）。请输入令牌。',
     'err.forbidden': '当前令牌无权查看地图数据。',
@@ -55,6 +60,11 @@ const strings = {
     'status.other': 'Other',
     mu: 'mu',
     parcel: 'Parcel',
+    map: 'Map',
+    'ctl.zoomIn': 'Zoom in',
+    'ctl.zoomOut': 'Zoom out',
+    'ctl.compass': 'Reset bearing to north',
+    'ctl.attrib': 'Toggle attribution',
     loading: 'Loading…',
     'err.auth': 'Not allowed to view the map: an access token is needed (anonymous access is off). Enter a token.',
     'err.forbidden': 'This token may not view the map data.',
@@ -105,5 +115,6 @@ export function applyI18n(root = document) {
   document.title = `${t('title')} · landplan`;
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   for (const b of root.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === current));
 }

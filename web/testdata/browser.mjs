@@ -80,6 +80,7 @@ try {
   });
   result.scale = await page.$eval('.maplibregl-ctrl-scale', (e) => e.textContent);
   result.legendZh = await page.$$eval('#legend li', (ls) => ls.map((l) => l.textContent));
+  result.zoomInTitleZh = await page.$eval('.maplibregl-ctrl-zoom-in', (e) => e.title);
 
   // Hide buildings so a click lands on a parcel's open ground, then find
   // a pixel near the centre whose topmost parcel is plain to see.
@@ -130,6 +131,7 @@ try {
   await page.waitForFunction(() => document.documentElement.lang === 'en', { polling: 100 });
   result.panelEn = await panel();
   result.layersTitleEn = await page.$eval('#layers-title', (e) => e.textContent);
+  result.zoomInTitleEn = await page.$eval('.maplibregl-ctrl-zoom-in', (e) => e.title);
   // A second parcel replaces the first in the panel.
   const second = await findParcel(target.id);
   if (!second) throw new Error('no second parcel near the centre');

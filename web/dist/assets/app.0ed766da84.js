@@ -89,6 +89,23 @@ async function recentre(map) {
   }
 }
 
+// localiseControls puts MapLibre's button tooltips into the UI language
+// (MapLibre takes a locale only when the map is made).
+function localiseControls() {
+  const buttons = {
+    '.maplibregl-ctrl-zoom-in': 'ctl.zoomIn',
+    '.maplibregl-ctrl-zoom-out': 'ctl.zoomOut',
+    '.maplibregl-ctrl-compass': 'ctl.compass',
+    '.maplibregl-ctrl-attrib-button': 'ctl.attrib',
+  };
+  for (const [sel, key] of Object.entries(buttons)) {
+    for (const b of document.querySelectorAll(sel)) {
+      b.title = t(key);
+      b.setAttribute('aria-label', t(key));
+    }
+  }
+}
+
 // The switcher's layers are the style's sources: every style layer drawn
 // from a source is shown or hidden with it.
 function wireLayerSwitcher(map) {
@@ -139,6 +156,8 @@ async function start() {
   window.landplanMap = map;
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+  localiseControls();
+  onLangChange(localiseControls);
 
   map.on('error', (e) => {
     console.warn('map error', e.error?.status ?? '', e.error?.url ?? '', e.error?.message ?? e);
