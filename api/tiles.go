@@ -215,8 +215,41 @@ func writeJSONDoc(w http.ResponseWriter, r *http.Request, v any, cacheControl st
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// tileJSON describes a layer. Its bounds are the collection's extent (the
-// same cached extent as the collection document).
+// tileJSON describes a layer. Its centre is on a feature near the middle of
+// the collection's extent (the same cached extent as the collection
+// document): the middle itself may lie between two areas, where a map
+// opened there shows nothing.
+// dataCentre returns, as a point box, the centre of a row of kind near the
+// middle of extent b (looked for in boxes of 1%, 10% and 100% of it), or
+// b itself when none is found.
+func (s *Server) dataCentre(ctx context.Context, kind parcels.Kind, b orb.Bound) *orb.Bound {
+	c := b.Center()
+	for _, f := range []float64{0.01, 0.1, 1} {
+		dx, dy := (b.Max[0]-b.Min[0])*f/2, (b.Max[1]-b.Min[1])*f/2
+		q := parcels.Query{BBox: &orb.Bound{Min: orb.Point{c[0] - dx, c[1] - dy}, Max: orb.Point{c[0] + dx, c[1] + dy}}, Limit: 1}
+		var g orb.MultiPolygon
+		switch kind {
+		case parcels.KindParcel:
+			if p, err := s.cfg.Store.ListParcels(ctx, q); err == nil && len(p.Items) > 0 {
+				g = p.Items[0].Geometry
+			}
+		case parcels.KindBuilding:
+			if p, err := s.cfg.Store.ListBuildings(ctx, q); err == nil && len(p.Items) > 0 {
+				g = p.Items[0].Geometry
+			}
+		case parcels.KindZone:
+			if p, err := s.cfg.Store.ListZones(ctx, q); err == nil && len(p.Items) > 0 {
+				g = p.Items[0].Geometry
+			}
+		}
+		if len(g) > 0 {
+			p := g.Bound().Center()
+			return &orb.Bound{Min: p, Max: p}
+		}
+	}
+	return &b
+}
+
 func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) {
 	if err := allow(r, parcels.RoleViewer); err != nil {
 		s.writeProblem(w, r, err)
@@ -235,7 +268,8 @@ func (s *Server) tileJSON(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if bbox != nil {
-			bounds = &orb.Bound{Min: orb.Point{bbox[0], bbox[1]}, Max: orb.Point{bbox[2], bbox[3]}}
+			b := orb.Bound{Min: orb.Point{bbox[0], bbox[1]}, Max: orb.Point{bbox[2], bbox[3]}}
+			bounds = s.dataCentre(r.Context(), l.Kind, b)
 		}
 	}
 	view := tiles.ViewFor(principalFrom(r.Context()).Role)
