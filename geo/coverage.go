@@ -127,6 +127,9 @@ func cancelTwins(ps []orb.Polygon, m []int32, owner map[edgeKey]int32) ([]orb.Po
 	// or a ring crossing itself counts −1 somewhere, where a neighbour's +1
 	// would cancel and vanish from an outline that still passes Validate.
 	for _, i := range m {
+		if len(ps[i]) == 1 && convexRing(ps[i][0]) {
+			continue // simple by construction: most parcels, and a sweep saved
+		}
 		for _, q := range Validate(orb.MultiPolygon{ps[i]}) {
 			if !q.Fixable {
 				return nil, false
@@ -245,4 +248,34 @@ func ringInside(h, s orb.Ring) bool {
 		}
 	}
 	return false
+}
+
+// convexRing reports whether closed ring r turns the same way at every
+// vertex (collinear vertices allowed) and once around in all: a convex
+// ring, which cannot cross or touch itself. A pentagram turns one way too,
+// but twice around.
+func convexRing(r orb.Ring) bool {
+	n := len(r) - 1 // closed: r[n] == r[0]
+	if n < 3 || r[0] != r[n] {
+		return false
+	}
+	sign, total := 0.0, 0.0
+	for i := 0; i < n; i++ {
+		a, b, c := r[(i+n-1)%n], r[i], r[(i+1)%n]
+		ux, uy := b[0]-a[0], b[1]-a[1]
+		vx, vy := c[0]-b[0], c[1]-b[1]
+		if ux == 0 && uy == 0 || vx == 0 && vy == 0 {
+			return false // repeated vertex: let Validate judge
+		}
+		x := ux*vy - uy*vx
+		if x != 0 {
+			if sign == 0 {
+				sign = math.Copysign(1, x)
+			} else if math.Copysign(1, x) != sign {
+				return false
+			}
+		}
+		total += math.Atan2(x, ux*vx+uy*vy)
+	}
+	return sign != 0 && math.Abs(math.Abs(total)-2*math.Pi) < 1e-6
 }

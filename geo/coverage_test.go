@@ -258,3 +258,23 @@ func BenchmarkUnionCourtyards(b *testing.B) {
 		}
 	}
 }
+
+func TestConvexRing(t *testing.T) {
+	for name, c := range map[string]struct {
+		r    orb.Ring
+		want bool
+	}{
+		"square":           {rect(0, 0, 2, 2)[0], true},
+		"clockwise square": {orientRing(rect(0, 0, 2, 2)[0], false), true},
+		"collinear vertex": {ring(0, 0, 1, 0, 2, 0, 2, 2, 0, 2), true},
+		"L shape":          {ring(0, 0, 2, 0, 2, 1, 1, 1, 1, 2, 0, 2), false},
+		"bow tie":          {ring(0, 0, 2, 2, 2, 0, 0, 2), false},
+		"pentagram":        {ring(0, 10, 5.9, -8.1, -9.5, 3.1, 9.5, 3.1, -5.9, -8.1), false},
+		"repeated vertex":  {ring(0, 0, 2, 0, 2, 0, 2, 2, 0, 2), false},
+		"collinear only":   {ring(0, 0, 1, 0, 2, 0), false},
+	} {
+		if got := convexRing(c.r); got != c.want {
+			t.Errorf("%s: convexRing = %v, want %v", name, got, c.want)
+		}
+	}
+}
