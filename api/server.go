@@ -44,7 +44,8 @@ type Config struct {
 	// TokenCacheTTL is how long a token lookup is reused (so a revoked token
 	// may work this long); default 10 s, negative = no cache.
 	TokenCacheTTL time.Duration
-	// TileCacheBytes bounds the vector tile cache; default 64 MiB.
+	// TileCacheBytes bounds the vector tile cache; default 64 MiB, negative
+	// = no cache.
 	TileCacheBytes int64
 	// TileMaxAge lets clients and shared caches reuse a tile this long
 	// without asking; default 0: they revalidate every time (a 304 when

@@ -145,3 +145,15 @@ func TestCachePutAfterInvalidation(t *testing.T) {
 		t.Error("render older than the remembered invalidations was cached")
 	}
 }
+
+// A negative cache size is no cache (a zero-byte bound: no entry fits, so
+// every request renders); 0 is the 64 MiB default.
+func TestServiceWithoutCache(t *testing.T) {
+	svc := tiles.NewService(tiles.StoreSource{Store: nil}, -1)
+	if got := svc.Cache().Stats().MaxBytes; got != 0 {
+		t.Errorf("max bytes %d, want 0", got)
+	}
+	if tiles.NewService(tiles.StoreSource{}, 0).Cache().Stats().MaxBytes != 64<<20 {
+		t.Error("0 is not the 64 MiB default")
+	}
+}

@@ -32,10 +32,13 @@ type render struct {
 }
 
 // NewService returns a service over src with a cache of cacheBytes (0 =
-// 64 MiB) and DefaultOptions.
+// 64 MiB, negative = no cache: every request renders) and DefaultOptions.
 func NewService(src Source, cacheBytes int64) *Service {
-	if cacheBytes <= 0 {
+	switch {
+	case cacheBytes == 0:
 		cacheBytes = 64 << 20
+	case cacheBytes < 0:
+		cacheBytes = 0 // no entry fits
 	}
 	return &Service{src: src, cache: NewCache(cacheBytes, DefaultOptions), opt: DefaultOptions, inflight: map[Key]*render{}}
 }

@@ -32,7 +32,7 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	anon := fs.String("anonymous-role", "", "role of requests without a token: viewer|planner|editor|none (default: viewer on GeoPackage, none on PostGIS)")
 	profile := fs.String("profile", "linhai", "planning policy profile")
 	cors := fs.String("cors", "", "comma-separated browser origins allowed to call the API (\"*\" = any)")
-	tileCache := fs.Int("tile-cache-mb", 64, "vector tile cache size in MiB")
+	tileCache := fs.Int("tile-cache-mb", 64, "vector tile cache size in MiB (0: no cache)")
 	tileMaxAge := fs.Duration("tile-max-age", 0, "how long clients and CDNs may reuse a tile without revalidating (0: always revalidate, edits show at once)")
 	glyphs := fs.String("style-glyphs", "", "glyph URL template for the MapLibre style (default: MapLibre's demo font server)")
 	if err := fs.Parse(args); err != nil {
@@ -63,10 +63,17 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 	case !role.Valid():
 		return fmt.Errorf("--anonymous-role %q: want viewer, planner, editor or none", *anon)
 	}
+	if *tileCache < 0 {
+		return fmt.Errorf("--tile-cache-mb %d: want a size in MiB, or 0 for no cache", *tileCache)
+	}
+	cacheBytes := int64(*tileCache) << 20
+	if cacheBytes == 0 {
+		cacheBytes = -1 // api: negative = no cache
+	}
 	srv, err := api.New(api.Config{
 		Store: st, Zone: parcels.LinhaiZone, Profile: *profile,
 		AnonymousRole: role, Logger: log, Version: version, CORSOrigins: splitList(*cors),
-		TileCacheBytes: int64(*tileCache) << 20, TileMaxAge: *tileMaxAge, StyleGlyphs: *glyphs,
+		TileCacheBytes: cacheBytes, TileMaxAge: *tileMaxAge, StyleGlyphs: *glyphs,
 	})
 	if err != nil {
 		return err
