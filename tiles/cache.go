@@ -58,6 +58,7 @@ type Cache struct {
 	opt      Options
 	ll       *list.List // front = most recently used
 	m        map[Key]*list.Element
+	byZoom   map[int]map[Key]*list.Element // the same entries by zoom, for Invalidate
 	epoch    uint64
 	recent   []invalidation // the last recentInvalidations, oldest first
 	hits     uint64
@@ -69,7 +70,7 @@ type Cache struct {
 // NewCache returns a cache holding at most maxBytes of tiles encoded with
 // opt (whose extent and buffer say how far a tile's features reach).
 func NewCache(maxBytes int64, opt Options) *Cache {
-	return &Cache{max: maxBytes, opt: opt, ll: list.New(), m: map[Key]*list.Element{}}
+	return &Cache{max: maxBytes, opt: opt, ll: list.New(), m: map[Key]*list.Element{}, byZoom: map[int]map[Key]*list.Element{}}
 }
 
 // Get returns the cached tile and marks it recently used.
@@ -120,7 +121,12 @@ func (c *Cache) Put(k Key, e *Entry, epoch uint64) bool {
 	if el, ok := c.m[k]; ok {
 		c.removeElement(el)
 	}
-	c.m[k] = c.ll.PushFront(&cacheItem{key: k, bound: b, entry: e})
+	el := c.ll.PushFront(&cacheItem{key: k, bound: b, entry: e})
+	c.m[k] = el
+	if c.byZoom[k.Tile.Z] == nil {
+		c.byZoom[k.Tile.Z] = map[Key]*list.Element{}
+	}
+	c.byZoom[k.Tile.Z][k] = el
 	c.size += e.size()
 	for c.size > c.max {
 		c.removeElement(c.ll.Back())
@@ -133,6 +139,7 @@ func (c *Cache) removeElement(el *list.Element) {
 	it := el.Value.(*cacheItem)
 	c.ll.Remove(el)
 	delete(c.m, it.key)
+	delete(c.byZoom[it.key.Tile.Z], it.key)
 	c.size -= it.entry.size()
 }
 
@@ -154,13 +161,38 @@ func (c *Cache) Invalidate(b orb.Bound) int {
 	defer c.mu.Unlock()
 	c.remember(invalidation{bound: b})
 	n := 0
-	for el := c.ll.Front(); el != nil; {
-		next := el.Next()
+	drop := func(el *list.Element) {
 		if el.Value.(*cacheItem).bound.Intersects(b) {
 			c.removeElement(el)
 			n++
 		}
-		el = next
+	}
+	// Per zoom, whichever is fewer: the cached entries of that zoom, or
+	// the keys of the tiles around b (one tile more each way for the
+	// buffer), so a small change in a large cache does not scan it all.
+	for z, entries := range c.byZoom {
+		lo := TileAt(orb.Point{b.Min[0], b.Max[1]}, z)
+		hi := TileAt(orb.Point{b.Max[0], b.Min[1]}, z)
+		last := 1<<z - 1
+		x0, x1 := max(lo.X-1, 0), min(hi.X+1, last)
+		y0, y1 := max(lo.Y-1, 0), min(hi.Y+1, last)
+		if probes := (x1 - x0 + 1) * (y1 - y0 + 1) * len(allLayers) * 2; probes < len(entries) {
+			for x := x0; x <= x1; x++ {
+				for y := y0; y <= y1; y++ {
+					for _, l := range allLayers {
+						for _, v := range []View{ViewFull, ViewViewer} {
+							if el, ok := entries[Key{Layer: l.Name, Tile: Tile{Z: z, X: x, Y: y}, View: v}]; ok {
+								drop(el)
+							}
+						}
+					}
+				}
+			}
+			continue
+		}
+		for _, el := range entries {
+			drop(el)
+		}
 	}
 	return n
 }
@@ -173,6 +205,7 @@ func (c *Cache) InvalidateAll() {
 	c.remember(invalidation{all: true})
 	c.ll.Init()
 	c.m = map[Key]*list.Element{}
+	c.byZoom = map[int]map[Key]*list.Element{}
 	c.size = 0
 }
 

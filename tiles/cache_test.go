@@ -157,3 +157,42 @@ func TestServiceWithoutCache(t *testing.T) {
 		t.Error("0 is not the 64 MiB default")
 	}
 }
+
+// With many cached tiles an invalidation probes only the tiles around the
+// change; it must drop exactly the tiles whose buffered box meets it, as a
+// scan of every entry would.
+func TestCacheInvalidateProbesMatchScan(t *testing.T) {
+	c := tiles.NewCache(1<<30, tiles.DefaultOptions)
+	origin := tiles.TileAt(orb.Point{121.1, 28.85}, 16)
+	var keys []tiles.Key
+	for dx := 0; dx < 60; dx++ {
+		for dy := 0; dy < 60; dy++ {
+			for _, v := range []tiles.View{tiles.ViewFull, tiles.ViewViewer} {
+				k := tiles.Key{Layer: "parcels", Tile: tiles.Tile{Z: 16, X: origin.X + dx, Y: origin.Y + dy}, View: v}
+				keys = append(keys, k)
+				c.Put(k, entryOf(10), c.Epoch())
+			}
+		}
+	}
+	// A point change just inside one tile's north-west corner: within the
+	// buffer of its three neighbours there, which the tiles covering the
+	// change alone would miss.
+	b := tiles.Tile{Z: 16, X: origin.X + 30, Y: origin.Y + 30}.Bound()
+	p := orb.Point{b.Min[0] + 1e-7, b.Max[1] - 1e-7}
+	change := orb.Bound{Min: p, Max: p}
+	want := 0
+	for _, k := range keys {
+		if k.Tile.BufferedBound(4096, 64).Intersects(change) {
+			want++
+		}
+	}
+	if n := c.Invalidate(change); n != want || want != 8 {
+		t.Errorf("dropped %d tiles, want %d (4 tiles × 2 views)", n, want)
+	}
+	for _, k := range keys {
+		_, cached := c.Get(k)
+		if meets := k.Tile.BufferedBound(4096, 64).Intersects(change); cached == meets {
+			t.Errorf("%v: cached %v, meets the change %v", k.Tile, cached, meets)
+		}
+	}
+}
