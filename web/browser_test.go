@@ -7,13 +7,16 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,11 +59,31 @@ type browserResult struct {
 	LayersTitleEn      string    `json:"layersTitleEn"`
 	ZoomInTitleZh      string    `json:"zoomInTitleZh"`
 	ZoomInTitleEn      string    `json:"zoomInTitleEn"`
-	NoAnon             struct {
+	CanvasLabelZh      string    `json:"canvasLabelZh"`
+	CanvasLabelEn      string    `json:"canvasLabelEn"`
+	MissingZh          string    `json:"missingZh"`
+	MissingEn          string    `json:"missingEn"`
+	MissingStateEn     string    `json:"missingStateEn"`
+	TileFailure        struct {
+		Kind    string `json:"kind"`
+		Text    string `json:"text"`
+		Cleared bool   `json:"cleared"`
+	} `json:"tileFailure"`
+	NoAnon struct {
 		Kind      string `json:"kind"`
 		Text      string `json:"text"`
 		TokenForm bool   `json:"tokenForm"`
 	} `json:"noAnon"`
+	WithToken struct {
+		Parcels       int  `json:"parcels"`
+		MessageHidden bool `json:"messageHidden"`
+	} `json:"withToken"`
+	// Foreign are the requests the page with the token made to other
+	// origins (the style's glyph server).
+	Foreign []struct {
+		URL  string `json:"url"`
+		Auth bool   `json:"auth"`
+	} `json:"foreign"`
 }
 
 type clicked struct {
@@ -133,8 +156,47 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A viewer token, made as `landplan token create` makes one, which the
+	// script enters into the page of the server without anonymous access.
+	secret, err := api.NewTokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateToken(ctx, parcels.Token{Name: "browser test", Role: parcels.RoleViewer, Hash: api.HashToken(secret)}); err != nil {
+		t.Fatal(err)
+	}
+	// The locked server counts the style and tile requests that carried the
+	// token (MapLibre fetches tiles in its worker, out of puppeteer's sight).
+	var styleWithToken, tilesWithToken atomic.Int64
+	lockedCounting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer "+secret {
+			switch {
+			case strings.HasPrefix(r.URL.Path, "/api/styles/"):
+				styleWithToken.Add(1)
+			case strings.HasPrefix(r.URL.Path, "/api/tiles/") && strings.HasSuffix(r.URL.Path, ".mvt"):
+				tilesWithToken.Add(1)
+			}
+		}
+		closed.ServeHTTP(w, r)
+	})
+	// The open server fails every tile with 503 while the script has
+	// switched failing on (GET /__test/fail-tiles?on=1), so the page's
+	// error message and its clearing can be seen against real requests.
+	var failTiles atomic.Bool
+	openFailing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/__test/fail-tiles" {
+			failTiles.Store(r.URL.Query().Get("on") == "1")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if failTiles.Load() && strings.HasSuffix(r.URL.Path, ".mvt") {
+			http.Error(w, "failing on purpose", http.StatusServiceUnavailable)
+			return
+		}
+		viewer.ServeHTTP(w, r)
+	})
 	// httptest listens on 127.0.0.1; the script aborts every other host.
-	open, locked := httptest.NewServer(viewer), httptest.NewServer(closed)
+	open, locked := httptest.NewServer(openFailing), httptest.NewServer(lockedCounting)
 	defer open.Close()
 	defer locked.Close()
 
@@ -143,7 +205,7 @@ func TestBrowser(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(cctx, node, filepath.Join("testdata", "browser.mjs"))
 	cmd.Env = append(os.Environ(), "LANDPLAN_URL="+open.URL, "LANDPLAN_URL_NOANON="+locked.URL,
-		"LANDPLAN_TOOLS="+tools, "LANDPLAN_SCREENSHOT="+shot, "CHROMIUM="+chromium)
+		"LANDPLAN_TOOLS="+tools, "LANDPLAN_SCREENSHOT="+shot, "CHROMIUM="+chromium, "LANDPLAN_TOKEN="+secret)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, runErr := cmd.Output()
@@ -229,14 +291,18 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(m2-p.AreaM2) > 0.005 || math.Abs(mu-p.AreaMu) > 0.0005 || math.Abs(mu-m2*15/10000) > 0.002 {
+	m2s, mus, _ := strings.Cut(strings.TrimSuffix(zh.Fields["area"], " 亩）"), " m²（")
+	if !withinShown(m2, p.AreaM2, m2s) || !withinShown(mu, p.AreaMu, mus) || math.Abs(mu-m2*15/10000) > 0.002 {
 		t.Errorf("panel area %q: %.2f m² %.3f 亩; store %.4f m² %.4f 亩", zh.Fields["area"], m2, mu, p.AreaM2, p.AreaMu)
 	}
-	if d := fmtPct(p.BuildingDensity); zh.Fields["density"] != d {
-		t.Errorf("panel density %q, store %v (%s)", zh.Fields["density"], p.BuildingDensity, d)
+	// The panel rounds with Intl (half away from zero), Go's 'f' to even:
+	// compare numbers, within half a unit of the last digit shown.
+	if d, err := parseShown(strings.TrimSuffix(zh.Fields["density"], "%")); err != nil || !strings.HasSuffix(zh.Fields["density"], "%") ||
+		!withinShown(d, p.BuildingDensity*100, zh.Fields["density"]) {
+		t.Errorf("panel density %q (%v), store %v", zh.Fields["density"], err, p.BuildingDensity)
 	}
-	if r := strconv.FormatFloat(p.PlotRatio, 'f', 2, 64); zh.Fields["plotRatio"] != r {
-		t.Errorf("panel plot ratio %q, store %v", zh.Fields["plotRatio"], p.PlotRatio)
+	if r, err := parseShown(zh.Fields["plotRatio"]); err != nil || !withinShown(r, p.PlotRatio, zh.Fields["plotRatio"]) {
+		t.Errorf("panel plot ratio %q (%v), store %v", zh.Fields["plotRatio"], err, p.PlotRatio)
 	}
 	if want := []any{"==", []any{"id"}, float64(p.ID)}; !jsonEqual(res.SelectedFilter, want) {
 		t.Errorf("selected outline filter %v, want %v", res.SelectedFilter, want)
@@ -265,12 +331,41 @@ func TestBrowser(t *testing.T) {
 	if p2.ID == p.ID || res.Panel2.ID != strconv.FormatInt(p2.ID, 10) || res.Panel2.Fields["code"] != p2.Code || res.Clicked2.Code != p2.Code {
 		t.Errorf("second click: panel %q code %q, tile code %q; store id %d code %q (first %d)", res.Panel2.ID, res.Panel2.Fields["code"], res.Clicked2.Code, p2.ID, p2.Code, p.ID)
 	}
-	if m2, mu, err := parseArea(res.Panel2.Fields["area"], " (", " mu)"); err != nil || math.Abs(m2-p2.AreaM2) > 0.005 || math.Abs(mu-p2.AreaMu) > 0.0005 {
+	if m2, mu, err := parseArea(res.Panel2.Fields["area"], " (", " mu)"); err != nil || math.Abs(m2-p2.AreaM2) > 0.005+1e-9 || math.Abs(mu-p2.AreaMu) > 0.0005+1e-9 {
 		t.Errorf("second panel area %q (%v); store %.4f m² %.4f 亩", res.Panel2.Fields["area"], err, p2.AreaM2, p2.AreaMu)
+	}
+
+	// The canvas's label and a panel that failed follow the language too.
+	if res.CanvasLabelZh != "地图" || res.CanvasLabelEn != "Map" {
+		t.Errorf("map canvas aria-label %q, then %q; want 地图, Map", res.CanvasLabelZh, res.CanvasLabelEn)
+	}
+	if !strings.Contains(res.MissingZh, "宗地详情加载失败") || res.MissingStateEn != "error" ||
+		!strings.Contains(res.MissingEn, "Could not load the parcel") || hanOrFullwidth.MatchString(res.MissingEn) {
+		t.Errorf("panel for a missing parcel: %q, after switching to English (%s): %q", res.MissingZh, res.MissingStateEn, res.MissingEn)
+	}
+	// Tiles failing with 503 give a message; tiles loading again clear it.
+	if res.TileFailure.Kind != "err.tiles" || !strings.Contains(res.TileFailure.Text, "503") || !res.TileFailure.Cleared {
+		t.Errorf("while tiles fail with 503 the page said %+v; want err.tiles with 503, cleared once tiles load", res.TileFailure)
 	}
 
 	if res.NoAnon.Kind != "err.auth" || !strings.Contains(res.NoAnon.Text, "令牌") || !res.NoAnon.TokenForm {
 		t.Errorf("without anonymous access the page says %+v; want the token message and form", res.NoAnon)
+	}
+	// With the token entered, style and tiles carry it and the map draws
+	// parcels; no request to another origin carries it.
+	if res.WithToken.Parcels < 20 || !res.WithToken.MessageHidden {
+		t.Errorf("after entering a valid token: %d parcels drawn, message hidden %v", res.WithToken.Parcels, res.WithToken.MessageHidden)
+	}
+	if styleWithToken.Load() == 0 || tilesWithToken.Load() == 0 {
+		t.Errorf("requests with the token: style %d, tiles %d; want both", styleWithToken.Load(), tilesWithToken.Load())
+	}
+	if len(res.Foreign) == 0 {
+		t.Error("the page with the token asked no other origin (the glyph server): the check below proves nothing")
+	}
+	for _, f := range res.Foreign {
+		if f.Auth {
+			t.Errorf("the token went to another origin: %s", f.URL)
+		}
 	}
 	if fi, err := os.Stat(shot); err != nil || fi.Size() < 10_000 {
 		t.Errorf("screenshot %s: %v (size %d)", shot, err, sizeOf(fi))
@@ -295,7 +390,23 @@ func isPositive(s string) bool {
 	return err == nil && v > 0
 }
 
-func fmtPct(v float64) string { return strconv.FormatFloat(v*100, 'f', 2, 64) + "%" }
+// parseShown reads a number as the panel shows it ("1,234.50").
+func parseShown(s string) (float64, error) {
+	return strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+}
+
+// withinShown says whether shown (parsed from text) is want rounded to the
+// digits text shows: within half a unit of its last place.
+func withinShown(shown, want float64, text string) bool {
+	digits := 0
+	if _, frac, ok := strings.Cut(text, "."); ok {
+		digits = len(strings.TrimRight(frac, "%"))
+	}
+	return math.Abs(shown-want) <= 0.5*math.Pow(10, -float64(digits))+1e-9
+}
+
+// hanOrFullwidth finds Chinese characters and fullwidth punctuation.
+var hanOrFullwidth = regexp.MustCompile(`[\p{Han}\x{3000}-\x{303f}\x{ff00}-\x{ffef}]`)
 
 func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)

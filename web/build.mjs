@@ -56,4 +56,13 @@ if (html.includes('{{')) throw new Error('index.html has a placeholder build.mjs
 writeFileSync(join(dist, 'index.html'), html);
 
 const version = JSON.parse(readFileSync(join(here, 'node_modules', 'maplibre-gl', 'package.json'), 'utf8')).version;
+
+// manifest.json records what dist/ was built from: the SHA-256 of every
+// file in src/ (index.html included, whose hash no asset name carries) and
+// of build.mjs, and MapLibre's version. TestDistIsBuiltFromSources compares
+// it with the sources. It sits beside index.html and is not served.
+const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
+const sources = Object.fromEntries(readdirSync(src).sort().map((f) => [`src/${f}`, sha(join(src, f))]));
+sources['build.mjs'] = sha(join(here, 'build.mjs'));
+writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ maplibre: version, sources }, null, 2) + '\n');
 console.log(`dist/ built with maplibre-gl ${version}: ${readdirSync(join(dist, 'assets')).length} assets`);

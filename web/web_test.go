@@ -128,14 +128,49 @@ func TestAssets(t *testing.T) {
 	}
 }
 
-// The committed dist/ is the build of today's src/ and of the pinned
-// maplibre-gl: a source edited without web/build.sh fails here.
+// The committed dist/ is the build of today's sources and of the pinned
+// maplibre-gl: a source edited without web/build.sh fails here. build.mjs
+// writes dist/manifest.json with the SHA-256 of every file in src/ (so
+// index.html, which no hashed asset name covers, counts too) and of itself.
 func TestDistIsBuiltFromSources(t *testing.T) {
 	h := mustNew(t)
+	b, err := dist.ReadFile("dist/manifest.json")
+	if err != nil {
+		t.Fatalf("dist/manifest.json: %v (run web/build.sh)", err)
+	}
+	var man struct {
+		MapLibre string            `json:"maplibre"`
+		Sources  map[string]string `json:"sources"`
+	}
+	if err := json.Unmarshal(b, &man); err != nil {
+		t.Fatalf("dist/manifest.json: %v", err)
+	}
 	ents, err := os.ReadDir("src")
 	if err != nil {
 		t.Fatal(err)
 	}
+	want := map[string]bool{"build.mjs": true}
+	for _, e := range ents {
+		want["src/"+e.Name()] = true
+	}
+	for name := range want {
+		src, err := os.ReadFile(filepath.FromSlash(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(src)
+		if got, ok := man.Sources[name]; !ok {
+			t.Errorf("%s is not in dist/manifest.json: run web/build.sh", name)
+		} else if got != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s changed since dist/ was built: run web/build.sh", name)
+		}
+	}
+	for name := range man.Sources {
+		if !want[name] {
+			t.Errorf("dist/ was built from %s, which is gone: run web/build.sh", name)
+		}
+	}
+	// The hashed names agree with the manifest (a dist/ edited by hand).
 	for _, e := range ents {
 		ext := path.Ext(e.Name())
 		if ext != ".js" && ext != ".css" {
@@ -148,17 +183,20 @@ func TestDistIsBuiltFromSources(t *testing.T) {
 		sum := sha256.Sum256(b)
 		name := "/assets/" + strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
 		if !h.Has(name) {
-			t.Errorf("src/%s changed since dist/ was built (no %s): run web/build.sh", e.Name(), name)
+			t.Errorf("dist/ has no %s for src/%s: run web/build.sh", name, e.Name())
 		}
 	}
 	var pkg struct {
 		Dependencies map[string]string `json:"dependencies"`
 	}
-	b, err := os.ReadFile("package.json")
+	b, err = os.ReadFile("package.json")
 	if err != nil || json.Unmarshal(b, &pkg) != nil {
 		t.Fatalf("package.json: %v", err)
 	}
 	version := pkg.Dependencies["maplibre-gl"]
+	if man.MapLibre != version {
+		t.Errorf("dist/ was built with maplibre-gl %q, package.json pins %q: run web/build.sh", man.MapLibre, version)
+	}
 	var ml []byte
 	for p, a := range h.files {
 		if regexp.MustCompile(`^/assets/maplibre-gl\.[0-9a-f]{10}\.mjs$`).MatchString(p) {
@@ -167,6 +205,9 @@ func TestDistIsBuiltFromSources(t *testing.T) {
 	}
 	if !bytes.Contains(ml[:min(len(ml), 400)], []byte("maplibre-gl-js/blob/v"+version+"/")) {
 		t.Errorf("dist's maplibre-gl is not the pinned %s: run web/build.sh", version)
+	}
+	if h.Has("/manifest.json") || h.Has("/assets/manifest.json") {
+		t.Error("the build manifest is served")
 	}
 }
 

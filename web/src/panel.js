@@ -10,18 +10,26 @@ const fields = document.getElementById('panel-fields');
 const note = document.getElementById('panel-note');
 
 let shown = null; // the feature on display, re-rendered on a language switch
+let pending = null; // {id, errorKey, detail} while loading or after a failure
 let request = 0; // the latest click wins when responses overtake each other
 
 document.getElementById('panel-close').addEventListener('click', closePanel);
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') closePanel();
 });
-onLangChange(() => shown && render(shown));
+// On a language switch a shown feature is re-rendered; a panel still
+// loading, or showing a failure, is asked for again, since the server's
+// error detail comes in the language of the request (Accept-Language).
+onLangChange(() => {
+  if (shown) render(shown);
+  else if (pending) showParcel(pending.id);
+});
 
 /** closePanel hides the panel and forgets the parcel. */
 export function closePanel() {
   request++;
   shown = null;
+  pending = null;
   panel.hidden = true;
   delete panel.dataset.parcelId;
   panel.dispatchEvent(new CustomEvent('parcel-closed'));
@@ -31,12 +39,10 @@ export function closePanel() {
 export async function showParcel(id) {
   const mine = ++request;
   shown = null;
+  pending = { id, errorKey: null, detail: '' };
   panel.hidden = false;
   panel.dataset.parcelId = String(id);
-  panel.dataset.state = 'loading';
-  title.textContent = `${t('parcel')} ${id}`;
-  fields.replaceChildren();
-  note.textContent = t('loading');
+  renderPending();
   try {
     const res = await fetch(`/api/collections/parcels/items/${encodeURIComponent(id)}`, {
       headers: { Accept: 'application/geo+json', 'Accept-Language': locale(), ...authHeaders() },
@@ -44,13 +50,24 @@ export async function showParcel(id) {
     const body = await res.json().catch(() => ({}));
     if (mine !== request) return;
     if (!res.ok) throw new Error(body.detail || body.title || `HTTP ${res.status}`);
+    pending = null;
     shown = body;
     render(body);
   } catch (err) {
     if (mine !== request) return;
-    panel.dataset.state = 'error';
-    note.textContent = t('err.feature', { detail: err.message });
+    pending = { id, errorKey: 'err.feature', detail: err.message };
+    renderPending();
   }
+}
+
+// renderPending shows the panel's loading or error state in the current
+// language.
+function renderPending() {
+  const { id, errorKey, detail } = pending;
+  panel.dataset.state = errorKey ? 'error' : 'loading';
+  title.textContent = `${t('parcel')} ${id}`;
+  fields.replaceChildren();
+  note.textContent = errorKey ? t(errorKey, { detail }) : t('loading');
 }
 
 function number(v, digits) {

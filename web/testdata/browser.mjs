@@ -19,7 +19,7 @@ const require = createRequire(join(env('LANDPLAN_TOOLS'), 'package.json'));
 const puppeteer = require('puppeteer-core');
 
 const base = env('LANDPLAN_URL');
-const result = { console: [], blocked: [] };
+const result = { console: [], blocked: [], foreign: [] };
 
 const browser = await puppeteer.launch({
   executablePath: env('CHROMIUM'),
@@ -42,8 +42,17 @@ const timer = setTimeout(() => {
   process.exit(3);
 }, 150_000);
 
-async function openPage() {
+// openPage opens a tab; with watchForeign its requests to other origins
+// are listed with whether they carried an Authorization header.
+async function openPage(watchForeign = false) {
   const page = await browser.newPage();
+  if (watchForeign) {
+    page.on('request', (req) => {
+      if (new URL(req.url()).hostname !== '127.0.0.1') {
+        result.foreign.push({ url: req.url(), auth: Object.keys(req.headers()).some((h) => h.toLowerCase() === 'authorization') });
+      }
+    });
+  }
   await page.setViewport({ width: 1280, height: 800 });
   // Only watched, not intercepted: puppeteer's request interception
   // stalled MapLibre's worker (tile) requests in one run out of two here.
@@ -81,6 +90,7 @@ try {
   result.scale = await page.$eval('.maplibregl-ctrl-scale', (e) => e.textContent);
   result.legendZh = await page.$$eval('#legend li', (ls) => ls.map((l) => l.textContent));
   result.zoomInTitleZh = await page.$eval('.maplibregl-ctrl-zoom-in', (e) => e.title);
+  result.canvasLabelZh = await page.$eval('.maplibregl-canvas', (e) => e.getAttribute('aria-label'));
 
   // Hide buildings so a click lands on a parcel's open ground, then find
   // a pixel near the centre whose topmost parcel is plain to see.
@@ -132,6 +142,7 @@ try {
   result.panelEn = await panel();
   result.layersTitleEn = await page.$eval('#layers-title', (e) => e.textContent);
   result.zoomInTitleEn = await page.$eval('.maplibregl-ctrl-zoom-in', (e) => e.title);
+  result.canvasLabelEn = await page.$eval('.maplibregl-canvas', (e) => e.getAttribute('aria-label'));
   // A second parcel replaces the first in the panel.
   const second = await findParcel(target.id);
   if (!second) throw new Error('no second parcel near the centre');
@@ -149,16 +160,59 @@ try {
   result.legendEn = await page.$$eval('#legend li', (ls) => ls.map((l) => l.textContent));
   await page.screenshot({ path: env('LANDPLAN_SCREENSHOT') });
   await page.click('button[data-lang="zh"]');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN', { polling: 100 });
+
+  // A parcel that does not exist: the panel's error, in Chinese, then
+  // (asked again) in English.
+  const panelText = () => page.$eval('#panel', (e) => e.textContent.trim());
+  const panelState = (s) =>
+    page.waitForFunction((s) => document.getElementById('panel').dataset.state === s, { timeout: 20_000, polling: 100 }, s);
+  await page.evaluate(() => window.landplanShowParcel(987654321));
+  await panelState('error');
+  result.missingZh = await panelText();
+  await page.click('button[data-lang="en"]');
+  await panelState('error');
+  result.missingEn = await panelText();
+  result.missingStateEn = await page.$eval('#panel', (e) => e.dataset.state);
+
+  // Tiles failing (503 from the test server) show a message; once tiles
+  // load again it goes. Each move goes to ground with no tiles cached yet.
+  const moveAway = () =>
+    page.evaluate(() => {
+      const m = window.landplanMap;
+      const b = m.getBounds();
+      m.jumpTo({ center: [m.getCenter().lng + 3 * (b.getEast() - b.getWest()), m.getCenter().lat] });
+    });
+  await page.evaluate(() => fetch('/__test/fail-tiles?on=1'));
+  await moveAway();
+  await page.waitForFunction(() => !document.getElementById('message').hidden, { timeout: 20_000, polling: 100 });
+  result.tileFailure = await page.evaluate(() => ({
+    kind: document.getElementById('message').dataset.kind,
+    text: document.getElementById('message-text').textContent,
+  }));
+  await page.evaluate(() => fetch('/__test/fail-tiles?on=0'));
+  await moveAway();
+  result.tileFailure.cleared = await page
+    .waitForFunction(() => document.getElementById('message').hidden, { timeout: 20_000, polling: 100 })
+    .then(() => true, () => false);
   await page.close();
 
   // A server without anonymous access: the app must say a token is needed.
-  const page2 = await openPage();
+  const page2 = await openPage(true);
   await page2.goto(env('LANDPLAN_URL_NOANON') + '/', { waitUntil: 'domcontentloaded' });
   await page2.waitForFunction(() => !document.getElementById('message').hidden, { timeout: 30_000, polling: 100 });
   result.noAnon = await page2.evaluate(() => ({
     kind: document.getElementById('message').dataset.kind,
     text: document.getElementById('message-text').textContent,
     tokenForm: !document.getElementById('token-form').hidden,
+  }));
+  // With a valid token the page reloads and the map draws the parcels.
+  await page2.type('#token', env('LANDPLAN_TOKEN'));
+  await Promise.all([page2.waitForNavigation({ waitUntil: 'domcontentloaded' }), page2.click('#token-form button[type="submit"]')]);
+  await page2.waitForFunction(() => document.body.dataset.map === 'idle', { timeout: 30_000, polling: 250 });
+  result.withToken = await page2.evaluate(() => ({
+    parcels: new Set(window.landplanMap.queryRenderedFeatures({ layers: ['parcels-fill'] }).map((f) => f.id)).size,
+    messageHidden: document.getElementById('message').hidden,
   }));
   await page2.close();
 } catch (err) {

@@ -10,6 +10,7 @@ import { closePanel, showParcel } from './panel.js';
 
 // For the browser test and for debugging from the console.
 const timings = (window.landplanTimings = {});
+window.landplanShowParcel = showParcel;
 
 // The worker has a content-hashed name, so MapLibre cannot guess it.
 maplibregl.setWorkerUrl(import.meta.resolve('maplibre-gl-worker'));
@@ -29,6 +30,17 @@ function showMessage(key, vars = {}) {
   tokenForm.hidden = key !== 'err.auth' && key !== 'err.forbidden';
 }
 
+// clearMessage hides a map error once the map shows that it works again
+// (a tile arrived, or the map settled without a new error). The WebGL
+// message stays: nothing will fix it on this page.
+function clearMessage() {
+  if (!messageKey || messageKey === 'err.webgl') return;
+  messageKey = null;
+  message.hidden = true;
+  delete message.dataset.kind;
+  tokenForm.hidden = true;
+}
+
 onLangChange(() => messageKey && showMessage(messageKey, messageVars));
 
 tokenForm.addEventListener('submit', (e) => {
@@ -40,14 +52,17 @@ tokenForm.addEventListener('submit', (e) => {
 for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => setLang(b.dataset.lang));
 
 // reportError turns a failed request of ours into a message a person can
-// act on. Requests to other origins (the style's glyph server) are left to
-// the console: without them only Latin label characters are missing.
+// act on: status is the HTTP status, 0 when the request never got an answer
+// (the network). Requests to other origins (the style's glyph server) are
+// left to the console: without them only Latin label characters are missing.
+// It returns whether a message is shown.
 function reportError(status, url) {
-  if (url && !sameOrigin(url)) return;
+  if (url && !sameOrigin(url)) return false;
   if (status === 401) showMessage('err.auth');
   else if (status === 403) showMessage('err.forbidden');
-  else if (status) showMessage('err.tiles', { status });
+  else if (status > 0) showMessage('err.tiles', { status });
   else showMessage('err.network');
+  return true;
 }
 
 async function tileJSONCenter() {
@@ -89,9 +104,10 @@ async function recentre(map) {
   }
 }
 
-// localiseControls puts MapLibre's button tooltips into the UI language
-// (MapLibre takes a locale only when the map is made).
-function localiseControls() {
+// localiseControls puts MapLibre's button tooltips and the canvas's label
+// into the UI language (MapLibre takes a locale only when the map is made).
+function localiseControls(map) {
+  map.getCanvas().setAttribute('aria-label', t('map'));
   const buttons = {
     '.maplibregl-ctrl-zoom-in': 'ctl.zoomIn',
     '.maplibregl-ctrl-zoom-out': 'ctl.zoomOut',
@@ -156,12 +172,25 @@ async function start() {
   window.landplanMap = map;
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
-  localiseControls();
-  onLangChange(localiseControls);
+  localiseControls(map);
+  onLangChange(() => localiseControls(map));
 
+  // Failed requests carry an HTTP status (AJAXError; 0 when fetch itself
+  // failed, i.e. the network): those get a message. Anything else (a bad
+  // expression, an image that did not decode…) is for the console only.
+  let failedSinceIdle = false;
   map.on('error', (e) => {
     console.warn('map error', e.error?.status ?? '', e.error?.url ?? '', e.error?.message ?? e);
-    reportError(e.error?.status, e.error?.url);
+    if (typeof e.error?.status === 'number' && reportError(e.error.status, e.error.url)) failedSinceIdle = true;
+  });
+  // A tile that loaded, or an idle map with no failure since the last one,
+  // means the map works again: an earlier message would only mislead.
+  map.on('sourcedata', (e) => {
+    if (e.tile && e.tile.state === 'loaded') clearMessage();
+  });
+  map.on('idle', () => {
+    if (!failedSinceIdle) clearMessage();
+    failedSinceIdle = false;
   });
 
   map.once('style.load', () => {
