@@ -74,6 +74,11 @@ type browserResult struct {
 		Text      string `json:"text"`
 		TokenForm bool   `json:"tokenForm"`
 	} `json:"noAnon"`
+	WrongToken struct {
+		Kind      string `json:"kind"`
+		Text      string `json:"text"`
+		TokenForm bool   `json:"tokenForm"`
+	} `json:"wrongToken"`
 	WithToken struct {
 		Parcels       int  `json:"parcels"`
 		MessageHidden bool `json:"messageHidden"`
@@ -222,7 +227,8 @@ func TestBrowser(t *testing.T) {
 	t.Logf("page load to map idle: %.0f ms (navigation start to MapLibre's first idle with parcels in view; %.0f ms wall clock from goto; first idle at the TileJSON centre %.0f ms); view %v z%.1f",
 		res.LoadToIdleMs, res.WallToIdleMs, res.FirstViewMs, res.View.Center, res.View.Zoom)
 	for _, c := range res.Console {
-		if strings.HasPrefix(c, "pageerror:") {
+		// Chromium reports what the Content-Security-Policy blocked on the console.
+		if strings.HasPrefix(c, "pageerror:") || strings.Contains(c, "Content Security Policy") {
 			t.Errorf("uncaught error in the page: %s", c)
 		}
 	}
@@ -350,6 +356,9 @@ func TestBrowser(t *testing.T) {
 
 	if res.NoAnon.Kind != "err.auth" || !strings.Contains(res.NoAnon.Text, "令牌") || !res.NoAnon.TokenForm {
 		t.Errorf("without anonymous access the page says %+v; want the token message and form", res.NoAnon)
+	}
+	if res.WrongToken.Kind != "err.tokenRejected" || !strings.Contains(res.WrongToken.Text, "被拒绝") || !res.WrongToken.TokenForm {
+		t.Errorf("after a wrong token the page says %+v; want the rejected-token message and form", res.WrongToken)
 	}
 	// With the token entered, style and tiles carry it and the map draws
 	// parcels; no request to another origin carries it.

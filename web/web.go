@@ -13,10 +13,13 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,8 +51,47 @@ type asset struct {
 	// compress: gzip pays (text); images and fonts are compressed already.
 	compress bool
 
+	// headers are extra response headers (index.html's security policy).
+	headers map[string]string
+
 	gzOnce sync.Once
 	gz     []byte // nil when gzip does not make it smaller
+}
+
+// importMap is index.html's one inline script; the policy allows it by hash.
+var importMap = regexp.MustCompile(`(?s)<script type="importmap">(.*?)</script>`)
+
+// pageHeaders are index.html's security headers. Scripts, styles, images
+// and workers come from this origin only, the inline import map by its
+// hash. MapLibre 6 starts a same-origin worker URL as it is (blob: only
+// wraps a cross-origin one, web_worker.ts), so workers need no blob:;
+// images may be blob: and data: (the icon, MapLibre's sprites). The
+// style's glyph server is another origin, so fetches may go to any https
+// origin (the token never does: auth.js). No framing (clickjacking), and
+// no page URL leaks to other origins as a Referer.
+func pageHeaders(html []byte) (map[string]string, error) {
+	m := importMap.FindSubmatch(html)
+	if m == nil {
+		return nil, errors.New("web: dist/index.html has no import map")
+	}
+	sum := sha256.Sum256(m[1])
+	csp := strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self' 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'",
+		"worker-src 'self'",
+		"img-src 'self' data: blob:",
+		"style-src 'self'",
+		"connect-src 'self' https:",
+		"object-src 'none'",
+		"base-uri 'none'",
+		"form-action 'self'",
+		"frame-ancestors 'none'",
+	}, "; ")
+	return map[string]string{
+		"Content-Security-Policy": csp,
+		"Referrer-Policy":         "same-origin",
+		"X-Frame-Options":         "DENY", // for browsers without frame-ancestors
+	}, nil
 }
 
 // Handler serves the app: GET / (index.html) and GET /assets/{name}.
@@ -90,6 +132,9 @@ func newHandler(fsys fs.FS) (*Handler, error) {
 			// The page names the hashed assets, so it must be fresh:
 			// revalidated every time (a 304 when unchanged).
 			url, a.cache = "/", "no-cache"
+			if a.headers, err = pageHeaders(b); err != nil {
+				return err
+			}
 		} else if !strings.HasPrefix(p, "assets/") {
 			return nil
 		}
@@ -125,6 +170,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Content-Type", a.ctype)
 	hd.Set("Cache-Control", a.cache)
 	hd.Set("X-Content-Type-Options", "nosniff")
+	for k, v := range a.headers {
+		hd.Set(k, v)
+	}
 	body, etag := a.body, a.etag
 	if a.compress {
 		hd.Add("Vary", "Accept-Encoding")

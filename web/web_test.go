@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -50,6 +51,29 @@ func TestIndex(t *testing.T) {
 			t.Errorf("index.html lacks %s", s)
 		}
 	}
+	// The security policy admits the import map by its hash, and nothing
+	// else inline; no framing; no Referer to other origins.
+	csp := w.Header().Get("Content-Security-Policy")
+	m := importMap.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("index.html has no import map")
+	}
+	sum := sha256.Sum256([]byte(m[1]))
+	for _, d := range []string{"default-src 'self'", "script-src 'self' 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'",
+		"frame-ancestors 'none'", "object-src 'none'", "worker-src 'self'"} {
+		if !strings.Contains(csp, d+";") && !strings.HasSuffix(csp, d) {
+			t.Errorf("Content-Security-Policy %q lacks %q", csp, d)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("Content-Security-Policy %q allows inline or eval", csp)
+	}
+	if w.Header().Get("Referrer-Policy") != "same-origin" || w.Header().Get("X-Frame-Options") != "DENY" {
+		t.Errorf("Referrer-Policy %q, X-Frame-Options %q", w.Header().Get("Referrer-Policy"), w.Header().Get("X-Frame-Options"))
+	}
+	if a := get(h, mustAsset(t, h, "app")); a.Header().Get("Content-Security-Policy") != "" {
+		t.Error("assets need no page policy")
+	}
 	etag := w.Header().Get("ETag")
 	if w2 := get(h, "/", "If-None-Match", etag); w2.Code != http.StatusNotModified || w2.Body.Len() != 0 {
 		t.Errorf("revalidation with %s: %d, %d bytes", etag, w2.Code, w2.Body.Len())
@@ -70,6 +94,18 @@ func TestIndex(t *testing.T) {
 	if w := get(h, "/", "Accept-Encoding", "gzip;q=0"); w.Header().Get("Content-Encoding") != "" {
 		t.Errorf("gzip;q=0 still got %q", w.Header().Get("Content-Encoding"))
 	}
+}
+
+// mustAsset is the URL of the hashed asset whose name starts with name.
+func mustAsset(tb testing.TB, h *Handler, name string) string {
+	tb.Helper()
+	for p := range h.files {
+		if strings.HasPrefix(p, "/assets/"+name+".") {
+			return p
+		}
+	}
+	tb.Fatalf("no asset %s", name)
+	return ""
 }
 
 // Every asset index.html names is served under that name with the right

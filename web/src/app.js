@@ -27,7 +27,7 @@ function showMessage(key, vars = {}) {
   message.hidden = false;
   message.dataset.kind = key;
   messageText.textContent = t(key, vars);
-  tokenForm.hidden = key !== 'err.auth' && key !== 'err.forbidden';
+  tokenForm.hidden = !['err.auth', 'err.tokenRejected', 'err.forbidden'].includes(key);
 }
 
 // clearMessage hides a map error once the map shows that it works again
@@ -58,7 +58,9 @@ for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('cl
 // It returns whether a message is shown.
 function reportError(status, url) {
   if (url && !sameOrigin(url)) return false;
-  if (status === 401) showMessage('err.auth');
+  // A 401 with a token of ours means the server refused that token
+  // (unknown or revoked), which is not the same as "enter a token".
+  if (status === 401) showMessage(token() ? 'err.tokenRejected' : 'err.auth');
   else if (status === 403) showMessage('err.forbidden');
   else if (status > 0) showMessage('err.tiles', { status });
   else showMessage('err.network');

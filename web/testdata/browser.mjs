@@ -206,7 +206,17 @@ try {
     text: document.getElementById('message-text').textContent,
     tokenForm: !document.getElementById('token-form').hidden,
   }));
+  // A wrong token: the page says it was rejected, with the field again.
+  await page2.type('#token', 'not-a-token');
+  await Promise.all([page2.waitForNavigation({ waitUntil: 'domcontentloaded' }), page2.click('#token-form button[type="submit"]')]);
+  await page2.waitForFunction(() => !document.getElementById('message').hidden, { timeout: 30_000, polling: 100 });
+  result.wrongToken = await page2.evaluate(() => ({
+    kind: document.getElementById('message').dataset.kind,
+    text: document.getElementById('message-text').textContent,
+    tokenForm: !document.getElementById('token-form').hidden,
+  }));
   // With a valid token the page reloads and the map draws the parcels.
+  await page2.$eval('#token', (e) => (e.value = ''));
   await page2.type('#token', env('LANDPLAN_TOKEN'));
   await Promise.all([page2.waitForNavigation({ waitUntil: 'domcontentloaded' }), page2.click('#token-form button[type="submit"]')]);
   await page2.waitForFunction(() => document.body.dataset.map === 'idle', { timeout: 30_000, polling: 250 });
