@@ -46,30 +46,30 @@ type browserResult struct {
 		Buildings int     `json:"buildings"`
 		Zones     int     `json:"zones"`
 	} `json:"rendered"`
-	Scale              string    `json:"scale"`
-	LegendZh           []string  `json:"legendZh"`
-	LegendEn           []string  `json:"legendEn"`
-	BuildingsAfterHide int       `json:"buildingsAfterHide"`
-	Clicked            clicked   `json:"clicked"`
-	Clicked2           clicked   `json:"clicked2"`
-	Panel2             panelView `json:"panel2"`
-	PanelZh            panelView `json:"panelZh"`
-	PanelEn            panelView `json:"panelEn"`
-	SelectedFilter     []any     `json:"selectedFilter"`
-	LayersTitleEn      string    `json:"layersTitleEn"`
-	ZoomInTitleZh      string    `json:"zoomInTitleZh"`
-	ZoomInTitleEn      string    `json:"zoomInTitleEn"`
-	CanvasLabelZh      string    `json:"canvasLabelZh"`
-	CanvasLabelEn      string    `json:"canvasLabelEn"`
-	MissingZh          string    `json:"missingZh"`
-	MissingEn          string    `json:"missingEn"`
-	MissingStateEn     string    `json:"missingStateEn"`
-	TileFailure        struct {
-		Kind    string `json:"kind"`
-		Text    string `json:"text"`
-		Cleared bool   `json:"cleared"`
-	} `json:"tileFailure"`
-	NoAnon struct {
+	Scale              string      `json:"scale"`
+	LegendZh           []string    `json:"legendZh"`
+	LegendEn           []string    `json:"legendEn"`
+	BuildingsAfterHide int         `json:"buildingsAfterHide"`
+	Clicked            clicked     `json:"clicked"`
+	Clicked2           clicked     `json:"clicked2"`
+	Panel2             panelView   `json:"panel2"`
+	PanelZh            panelView   `json:"panelZh"`
+	PanelEn            panelView   `json:"panelEn"`
+	SelectedFilter     []any       `json:"selectedFilter"`
+	LayersTitleEn      string      `json:"layersTitleEn"`
+	ZoomInTitleZh      string      `json:"zoomInTitleZh"`
+	ZoomInTitleEn      string      `json:"zoomInTitleEn"`
+	CanvasLabelZh      string      `json:"canvasLabelZh"`
+	CanvasLabelEn      string      `json:"canvasLabelEn"`
+	MissingZh          string      `json:"missingZh"`
+	MissingEn          string      `json:"missingEn"`
+	MissingStateEn     string      `json:"missingStateEn"`
+	TileFailure        tileFailure `json:"tileFailure"`
+	NetworkFailure     tileFailure `json:"networkFailure"`
+	// StyleErrorMessage is the message after a map error that is no failed
+	// request (an invalid paint value): "" when none is shown.
+	StyleErrorMessage string `json:"styleErrorMessage"`
+	NoAnon            struct {
 		Kind      string `json:"kind"`
 		Text      string `json:"text"`
 		TokenForm bool   `json:"tokenForm"`
@@ -89,6 +89,12 @@ type browserResult struct {
 		URL  string `json:"url"`
 		Auth bool   `json:"auth"`
 	} `json:"foreign"`
+}
+
+type tileFailure struct {
+	Kind    string `json:"kind"`
+	Text    string `json:"text"`
+	Cleared bool   `json:"cleared"`
 }
 
 type clicked struct {
@@ -184,19 +190,29 @@ func TestBrowser(t *testing.T) {
 		}
 		closed.ServeHTTP(w, r)
 	})
-	// The open server fails every tile with 503 while the script has
-	// switched failing on (GET /__test/fail-tiles?on=1), so the page's
-	// error message and its clearing can be seen against real requests.
-	var failTiles atomic.Bool
+	// The open server fails every tile while the script has switched
+	// failing on (GET /__test/fail-tiles?on=503: a 503; on=drop: the
+	// connection closes unanswered, a network failure), so the page's
+	// messages and their clearing are seen against real requests.
+	var failTiles atomic.Value
+	failTiles.Store("")
 	openFailing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/__test/fail-tiles" {
-			failTiles.Store(r.URL.Query().Get("on") == "1")
+			failTiles.Store(r.URL.Query().Get("on"))
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		if failTiles.Load() && strings.HasSuffix(r.URL.Path, ".mvt") {
-			http.Error(w, "failing on purpose", http.StatusServiceUnavailable)
-			return
+		if strings.HasSuffix(r.URL.Path, ".mvt") {
+			switch failTiles.Load() {
+			case "503":
+				http.Error(w, "failing on purpose", http.StatusServiceUnavailable)
+				return
+			case "drop":
+				if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
 		}
 		viewer.ServeHTTP(w, r)
 	})
@@ -352,6 +368,13 @@ func TestBrowser(t *testing.T) {
 	// Tiles failing with 503 give a message; tiles loading again clear it.
 	if res.TileFailure.Kind != "err.tiles" || !strings.Contains(res.TileFailure.Text, "503") || !res.TileFailure.Cleared {
 		t.Errorf("while tiles fail with 503 the page said %+v; want err.tiles with 503, cleared once tiles load", res.TileFailure)
+	}
+
+	if res.NetworkFailure.Kind != "err.network" || !strings.Contains(res.NetworkFailure.Text, "Cannot reach") || !res.NetworkFailure.Cleared {
+		t.Errorf("while tile connections drop the page said %+v; want err.network, cleared once tiles load", res.NetworkFailure)
+	}
+	if res.StyleErrorMessage != "" {
+		t.Errorf("a map error that is no failed request showed the message %q; want the console only", res.StyleErrorMessage)
 	}
 
 	if res.NoAnon.Kind != "err.auth" || !strings.Contains(res.NoAnon.Text, "令牌") || !res.NoAnon.TokenForm {

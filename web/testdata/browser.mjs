@@ -183,18 +183,31 @@ try {
       const b = m.getBounds();
       m.jumpTo({ center: [m.getCenter().lng + 3 * (b.getEast() - b.getWest()), m.getCenter().lat] });
     });
-  await page.evaluate(() => fetch('/__test/fail-tiles?on=1'));
-  await moveAway();
-  await page.waitForFunction(() => !document.getElementById('message').hidden, { timeout: 20_000, polling: 100 });
-  result.tileFailure = await page.evaluate(() => ({
-    kind: document.getElementById('message').dataset.kind,
-    text: document.getElementById('message-text').textContent,
-  }));
-  await page.evaluate(() => fetch('/__test/fail-tiles?on=0'));
-  await moveAway();
-  result.tileFailure.cleared = await page
-    .waitForFunction(() => document.getElementById('message').hidden, { timeout: 20_000, polling: 100 })
-    .then(() => true, () => false);
+  const failTiles = async (mode) => {
+    await page.evaluate((mode) => fetch(`/__test/fail-tiles?on=${mode}`), mode);
+    await moveAway();
+    await page.waitForFunction(() => !document.getElementById('message').hidden, { timeout: 20_000, polling: 100 });
+    const seen = await page.evaluate(() => ({
+      kind: document.getElementById('message').dataset.kind,
+      text: document.getElementById('message-text').textContent,
+    }));
+    await page.evaluate(() => fetch('/__test/fail-tiles?on='));
+    await moveAway();
+    seen.cleared = await page
+      .waitForFunction(() => document.getElementById('message').hidden, { timeout: 20_000, polling: 100 })
+      .then(() => true, () => false);
+    return seen;
+  };
+  // A map error that is no failed request (MapLibre's style validation)
+  // goes to the console only.
+  result.styleErrorMessage = await page.evaluate(async () => {
+    window.landplanMap.setPaintProperty('parcels-fill', 'fill-opacity', 'not a number');
+    await new Promise((r) => setTimeout(r, 300));
+    const m = document.getElementById('message');
+    return m.hidden ? '' : m.dataset.kind;
+  });
+  result.tileFailure = await failTiles('503');
+  result.networkFailure = await failTiles('drop');
   await page.close();
 
   // A server without anonymous access: the app must say a token is needed.
