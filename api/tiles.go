@@ -452,10 +452,7 @@ func (t *tileStore) invalidateBatch(ctx context.Context, kind parcels.Kind, gs [
 }
 
 func (t *tileStore) UpdateParcel(ctx context.Context, p *parcels.Parcel, actor string) (*parcels.Parcel, error) {
-	var old orb.MultiPolygon
-	if cur, err := t.Store.GetParcel(ctx, p.ID); err == nil {
-		old = cur.Geometry
-	}
+	old := t.geometryOf(ctx, parcels.KindParcel, p.ID)
 	out, err := t.Store.UpdateParcel(ctx, p, actor)
 	if err == nil {
 		t.invalidate(ctx, parcels.KindParcel, old, out.Geometry)
@@ -464,10 +461,7 @@ func (t *tileStore) UpdateParcel(ctx context.Context, p *parcels.Parcel, actor s
 }
 
 func (t *tileStore) DeleteParcel(ctx context.Context, id, version int64, actor string) error {
-	var old orb.MultiPolygon
-	if cur, err := t.Store.GetParcel(ctx, id); err == nil {
-		old = cur.Geometry
-	}
+	old := t.geometryOf(ctx, parcels.KindParcel, id)
 	err := t.Store.DeleteParcel(ctx, id, version, actor)
 	if err == nil {
 		t.invalidate(ctx, parcels.KindParcel, old)
@@ -496,10 +490,7 @@ func (t *tileStore) CreateBuildings(ctx context.Context, bs []*parcels.Building,
 }
 
 func (t *tileStore) UpdateBuilding(ctx context.Context, b *parcels.Building, actor string) (*parcels.Building, error) {
-	var old orb.MultiPolygon
-	if cur, err := t.Store.GetBuilding(ctx, b.ID); err == nil {
-		old = cur.Geometry
-	}
+	old := t.geometryOf(ctx, parcels.KindBuilding, b.ID)
 	out, err := t.Store.UpdateBuilding(ctx, b, actor)
 	if err == nil {
 		t.invalidate(ctx, parcels.KindBuilding, old, out.Geometry)
@@ -508,10 +499,7 @@ func (t *tileStore) UpdateBuilding(ctx context.Context, b *parcels.Building, act
 }
 
 func (t *tileStore) DeleteBuilding(ctx context.Context, id, version int64, actor string) error {
-	var old orb.MultiPolygon
-	if cur, err := t.Store.GetBuilding(ctx, id); err == nil {
-		old = cur.Geometry
-	}
+	old := t.geometryOf(ctx, parcels.KindBuilding, id)
 	err := t.Store.DeleteBuilding(ctx, id, version, actor)
 	if err == nil {
 		t.invalidate(ctx, parcels.KindBuilding, old)
@@ -528,10 +516,7 @@ func (t *tileStore) CreateZone(ctx context.Context, z *parcels.Zone, actor strin
 }
 
 func (t *tileStore) UpdateZone(ctx context.Context, z *parcels.Zone, actor string) (*parcels.Zone, error) {
-	var old orb.MultiPolygon
-	if cur, err := t.Store.GetZone(ctx, z.ID); err == nil {
-		old = cur.Geometry
-	}
+	old := t.geometryOf(ctx, parcels.KindZone, z.ID)
 	out, err := t.Store.UpdateZone(ctx, z, actor)
 	if err == nil {
 		t.invalidate(ctx, parcels.KindZone, old, out.Geometry)
@@ -540,10 +525,7 @@ func (t *tileStore) UpdateZone(ctx context.Context, z *parcels.Zone, actor strin
 }
 
 func (t *tileStore) DeleteZone(ctx context.Context, id, version int64, actor string) error {
-	var old orb.MultiPolygon
-	if cur, err := t.Store.GetZone(ctx, id); err == nil {
-		old = cur.Geometry
-	}
+	old := t.geometryOf(ctx, parcels.KindZone, id)
 	err := t.Store.DeleteZone(ctx, id, version, actor)
 	if err == nil {
 		t.invalidate(ctx, parcels.KindZone, old)
