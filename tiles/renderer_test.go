@@ -2,7 +2,6 @@ package tiles_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -19,18 +18,10 @@ import (
 )
 
 // pgRenderer renders tiles with PostGIS's ST_AsMVTGeom and ST_AsMVT from
-// tables holding the demo features: what a PostGIS adapter's Renderer
-// does, here as an oracle for the Go encoder's whole tiles (geometry,
-// ids, attributes, views) and to drive the Service's Renderer path.
+// tables holding the demo features: an independent oracle for the Go
+// encoder's whole tiles (geometry, ids, attributes, views).
 type pgRenderer struct {
 	pool *pgxpool.Pool
-}
-
-var _ tiles.Renderer = (*pgRenderer)(nil)
-
-// Features is not used: the Service asks a Renderer for bytes instead.
-func (r *pgRenderer) Features(context.Context, *tiles.Layer, orb.Bound) ([]tiles.Feature, error) {
-	return nil, errors.New("pgRenderer renders tiles itself; Features must not be called")
 }
 
 func (r *pgRenderer) RenderTile(ctx context.Context, l *tiles.Layer, t tiles.Tile, v tiles.View, opt tiles.Options) ([]byte, int, error) {
@@ -138,36 +129,8 @@ func TestEncodeMatchesST_AsMVT(t *testing.T) {
 	}
 }
 
-// The Service renders through a Source's Renderer when it has one, and
-// caches what it returns; an empty result is an empty entry.
-func TestServiceUsesRenderer(t *testing.T) {
-	r := newPGRenderer(t)
-	ctx := context.Background()
-	svc := tiles.NewService(r, 1<<20)
-	l := tiles.LayerByName("buildings")
-	tl := denseTile(t, 15)
-	e, err := svc.Tile(ctx, l, tl, tiles.ViewViewer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, n, err := r.RenderTile(ctx, l, tl, tiles.ViewViewer, tiles.DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(e.Data) != string(want) || e.Features != n || n < 100 || e.Gzip == nil || e.ETag == "" {
-		t.Errorf("service entry: %d bytes, %d features; ST_AsMVT %d bytes, %d features", len(e.Data), e.Features, len(want), n)
-	}
-	if again, _ := svc.Tile(ctx, l, tl, tiles.ViewViewer); again != e {
-		t.Error("second request not from the cache")
-	}
-	empty, err := svc.Tile(ctx, l, tiles.Tile{Z: 15, X: 0, Y: 0}, tiles.ViewViewer)
-	if err != nil || empty.Data != nil || empty.Features != 0 {
-		t.Errorf("empty tile: %+v, %v", empty, err)
-	}
-}
-
 // BenchmarkRenderST_AsMVT renders the densest demo tile's layers with
-// ST_AsMVT (the PostGIS path a Renderer would take), for comparison with
+// ST_AsMVT (the PostGIS path DESIGN.md suggests), for comparison with
 // BenchmarkEncodeDenseTile (the Go path, which also gzips).
 func BenchmarkRenderST_AsMVT(b *testing.B) {
 	r := newPGRenderer(b)

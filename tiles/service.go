@@ -103,21 +103,13 @@ func (s *Service) Tile(ctx context.Context, l *Layer, t Tile, v View) (*Entry, e
 // cache took it.
 func (s *Service) render(ctx context.Context, k Key, l *Layer) (_ *Entry, cached bool, _ error) {
 	epoch := s.cache.Epoch()
-	var e *Entry
-	if r, ok := s.src.(Renderer); ok {
-		data, n, err := r.RenderTile(ctx, l, k.Tile, k.View, s.opt)
-		if err != nil {
-			return nil, false, err
-		}
-		e = entryOf(data, n)
-	} else {
-		fs, err := s.src.Features(ctx, l, k.Tile.BufferedBound(s.opt.Extent, s.opt.Buffer))
-		if err != nil {
-			return nil, false, err
-		}
-		if e, err = MakeEntry(k.Tile, []LayerFeatures{{Layer: l, Features: fs}}, k.View, s.opt); err != nil {
-			return nil, false, err
-		}
+	fs, err := s.src.Features(ctx, l, k.Tile.BufferedBound(s.opt.Extent, s.opt.Buffer))
+	if err != nil {
+		return nil, false, err
+	}
+	e, err := MakeEntry(k.Tile, []LayerFeatures{{Layer: l, Features: fs}}, k.View, s.opt)
+	if err != nil {
+		return nil, false, err
 	}
 	return e, s.cache.Put(k, e, epoch), nil
 }
