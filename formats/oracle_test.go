@@ -14,37 +14,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkt"
 
 	"landplan/geo"
 	"landplan/internal/testdb"
 )
-
-// wkt writes a multipolygon with full float64 precision.
-func wkt(g orb.MultiPolygon) string {
-	var b strings.Builder
-	b.WriteString("MULTIPOLYGON(")
-	for i, p := range g {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for j, r := range p {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('(')
-			for k, pt := range r {
-				if k > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(strconv.FormatFloat(pt[0], 'g', -1, 64) + " " + strconv.FormatFloat(pt[1], 'g', -1, 64))
-			}
-			b.WriteByte(')')
-		}
-		b.WriteByte(')')
-	}
-	return b.String() + ")"
-}
 
 // oracleParcels are the parcels the oracles check: the samples, the nested
 // and misnumbered rings, and the 6° file.
@@ -82,7 +56,7 @@ func TestAreasAgainstPostGIS(t *testing.T) {
 			epsg = 4499
 		}
 		var pg float64
-		if err := conn.QueryRow(ctx, "SELECT ST_Area(ST_Transform(ST_GeomFromText($1, 4490), $2::int))", wkt(p.Geometry), epsg).Scan(&pg); err != nil {
+		if err := conn.QueryRow(ctx, "SELECT ST_Area(ST_Transform(ST_GeomFromText($1, 4490), $2::int))", wkt.MarshalString(p.Geometry), epsg).Scan(&pg); err != nil {
 			t.Fatal(err)
 		}
 		if math.Abs(pg-p.AreaM2) > 1e-3 {
