@@ -198,7 +198,7 @@ func Compliance(p *Profile, in ParkInput) (*ComplianceReport, error) {
 	// Clause labels come from the profile in its own script ("（八）"); the
 	// English messages cite them with ASCII punctuation ("(八)").
 	for i := range cs {
-		cs[i].Message = enMessagePunct.Replace(cs[i].Message)
+		cs[i].Message = englishPunctuation(true, cs[i].Message)
 	}
 	r.Checks = cs
 	for _, c := range cs {
@@ -206,11 +206,6 @@ func Compliance(p *Profile, in ParkInput) (*ComplianceReport, error) {
 	}
 	return r, nil
 }
-
-// enMessagePunct replaces Chinese punctuation in English messages: clause
-// labels, and ids or industry names a caller wrote in Chinese.
-var enMessagePunct = strings.NewReplacer("（", "(", "）", ")", "，", ", ", "；", "; ", "：", ": ", "、", ", ", "。", ". ",
-	"“", "\"", "”", "\"", "《", "\"", "》", "\"", "【", "[", "】", "]")
 
 // validatePark rejects park inputs that would bend a count or a comparison:
 // an enterprise listed twice (clause 八 counts enterprises), a chain
@@ -1077,7 +1072,7 @@ func (r *ComplianceReport) Text(lang string) string {
 			StatusWarn.ZH(), r.Summary[StatusWarn], StatusUnknown.ZH(), r.Summary[StatusUnknown])
 	}
 	if en {
-		return enMessagePunct.Replace(b.String())
+		return englishPunctuation(true, b.String())
 	}
 	return b.String()
 }

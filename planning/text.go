@@ -98,9 +98,10 @@ func (r *LeftoverReport) Text(lang string) string {
 	return englishPunctuation(en, b.String())
 }
 
-// asciiPunct turns the full-width punctuation of clause labels and of the
-// profile's Chinese texts into ASCII for English output.
-var asciiPunct = strings.NewReplacer("（", "(", "）", ")", "；", "; ", "：", ": ", "，", ", ", "、", ", ")
+// asciiPunct turns Chinese punctuation into ASCII for English output:
+// clause labels such as （十七）, and names or ids a caller wrote in Chinese.
+var asciiPunct = strings.NewReplacer("（", "(", "）", ")", "，", ", ", "；", "; ", "：", ": ", "、", ", ", "。", ". ",
+	"“", "\"", "”", "\"", "《", "\"", "》", "\"", "【", "[", "】", "]")
 
 // englishPunctuation returns s with ASCII punctuation when en.
 func englishPunctuation(en bool, s string) string {
